@@ -1,0 +1,26 @@
+// What the three gRPC call kinds share: reading the call's metadata into a CallContext and
+// turning statuses and messages into gRPC's.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/proto_utils.h>
+
+#include "absl/status/status.h"
+#include "bridge/rpc/call_context.h"
+#include "google/protobuf/message.h"
+
+namespace pipebridge::grpc_adapter {
+
+// Fills the token and the requested timeout from the gRPC call.
+void ReadCallMetadata(const grpc::CallbackServerContext& server_context, rpc::CallContext& ctx);
+
+rpc::Peer PeerOf(const grpc::CallbackServerContext& server_context);
+
+// absl and gRPC share the status code numbering.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// INVALID_ARGUMENT naming the expected message type when the payload does not parse.
+absl::Status ParseMessage(const grpc::ByteBuffer& buffer, google::protobuf::Message* message);
+void SerializeMessage(const google::protobuf::Message& message, grpc::ByteBuffer* buffer);
+
+}  // namespace pipebridge::grpc_adapter

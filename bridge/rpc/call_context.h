@@ -1,0 +1,87 @@
+// Everything a handler may know about the call it serves, whatever the transport.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+namespace pipebridge::rpc {
+
+class Logger;
+struct Method;
+
+// Where a call came from.
+struct Peer {
+  // "grpc", "jsonrpc-ws", "jsonrpc-tcp", "connect", "grpc-web", "in-process".
+  std::string transport;
+  // Remote address as the transport reports it, e.g. "ipv4:127.0.0.1:53412".
+  std::string address;
+};
+
+// Who is calling, once the auth interceptor accepted the call.
+struct Identity {
+  bool authenticated = false;
+  // Client name and version as the client declared them (informative).
+  std::string client;
+};
+
+// One call. The transport creates it, fills what it read from the wire (peer, token,
+// requested timeout), and keeps it alive until the call has ended; interceptors complete it
+// (identity, deadline) before the handler runs. Handlers may read it from any thread.
+class CallContext {
+ public:
+  CallContext(const Method& method, Peer peer, const Logger& logger)
+      : method_(method), peer_(std::move(peer)), logger_(logger) {}
+  CallContext(const CallContext&) = delete;
+  CallContext& operator=(const CallContext&) = delete;
+
+  const Method& method() const { return method_; }
+  const Peer& peer() const { return peer_; }
+  const Logger& logger() const { return logger_; }
+
+  // Credentials the transport read from the wire (the bearer token), checked by auth.
+  void set_token(std::string token) { token_ = std::move(token); }
+  const std::string& token() const { return token_; }
+
+  // Timeout the client asked for (grpc-timeout, Connect-Timeout-Ms, $meta.timeoutMs).
+  void set_requested_timeout(absl::Duration timeout) { requested_timeout_ = timeout; }
+  std::optional<absl::Duration> requested_timeout() const { return requested_timeout_; }
+
+  // The call's deadline; set by the deadline interceptor before the handler runs.
+  absl::Time deadline() const { return deadline_; }
+  void set_deadline(absl::Time deadline) { deadline_ = deadline; }
+
+  Identity& identity() { return identity_; }
+  const Identity& identity() const { return identity_; }
+
+  // When the call started, for logs and latency.
+  absl::Time start_time() const { return start_time_; }
+
+  // Cancellation: the transport calls Cancel() when the client goes away or gives up;
+  // handlers poll cancelled() or register a callback, which runs at most once, on the
+  // cancelling thread, or at once if the call is already cancelled.
+  bool cancelled() const { return cancelled_.load(std::memory_order_acquire); }
+  void Cancel();
+  void OnCancel(std::function<void()> callback);
+
+ private:
+  const Method& method_;
+  Peer peer_;
+  const Logger& logger_;
+  std::string token_;
+  std::optional<absl::Duration> requested_timeout_;
+  absl::Time deadline_ = absl::InfiniteFuture();
+  absl::Time start_time_ = absl::Now();
+  Identity identity_;
+  std::atomic<bool> cancelled_{false};
+  std::mutex cancel_mutex_;
+  std::vector<std::function<void()>> cancel_callbacks_;
+};
+
+}  // namespace pipebridge::rpc

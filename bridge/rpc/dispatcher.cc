@@ -1,0 +1,52 @@
+#include "bridge/rpc/dispatcher.h"
+
+namespace pipebridge::rpc {
+
+absl::Status Dispatcher::Start(CallContext& ctx) const {
+  for (size_t i = 0; i < chain_.size(); ++i) {
+    absl::Status status = chain_[i]->OnCallStart(ctx);
+    if (!status.ok()) {
+      End(ctx, status, i);
+      return status;
+    }
+  }
+  return absl::OkStatus();
+}
+
+void Dispatcher::End(CallContext& ctx, const absl::Status& status, size_t started) const {
+  for (size_t i = started; i > 0; --i) chain_[i - 1]->OnCallEnd(ctx, status);
+}
+
+void Dispatcher::CallUnary(CallContext& ctx, const google::protobuf::Message& request,
+                           google::protobuf::Message* response, UnaryDone done) const {
+  absl::Status status = Start(ctx);
+  if (!status.ok()) {
+    done(std::move(status));
+    return;
+  }
+  ctx.method().unary(ctx, request, response,
+                     [this, &ctx, done = std::move(done)](absl::Status result) {
+                       End(ctx, result, chain_.size());
+                       done(std::move(result));
+                     });
+}
+
+absl::StatusOr<std::unique_ptr<StreamObserver>> Dispatcher::StartServerStream(
+    CallContext& ctx, const google::protobuf::Message& request, ServerStream& stream) const {
+  absl::Status status = Start(ctx);
+  if (!status.ok()) return status;
+  return ctx.method().server_streaming(ctx, request, stream);
+}
+
+absl::StatusOr<std::unique_ptr<StreamObserver>> Dispatcher::StartBidiStream(
+    CallContext& ctx, ServerStream& stream) const {
+  absl::Status status = Start(ctx);
+  if (!status.ok()) return status;
+  return ctx.method().bidi_streaming(ctx, stream);
+}
+
+void Dispatcher::EndStream(CallContext& ctx, const absl::Status& status) const {
+  End(ctx, status, chain_.size());
+}
+
+}  // namespace pipebridge::rpc

@@ -1,0 +1,53 @@
+// The bridge as one object: method table, interceptor chain, listeners and discovery file.
+// main() runs one; integration tests start one in-process on ephemeral ports.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "adapters/grpc/grpc_server.h"
+#include "bridge/rpc/dispatcher.h"
+#include "bridge/rpc/logger.h"
+#include "bridge/rpc/method_table.h"
+#include "bridge/server/discovery_file.h"
+#include "bridge/server/server_config.h"
+#include "bridge/service/server_info.h"
+
+namespace pipebridge::server {
+
+class BridgeServer {
+ public:
+  // Starts every listener and publishes the discovery file. The error says what to fix:
+  // port in use, discovery folder not writable, another bridge running.
+  static absl::StatusOr<std::unique_ptr<BridgeServer>> Start(const ServerConfig& config,
+                                                             const rpc::Logger& logger);
+  ~BridgeServer();
+
+  const std::string& token() const { return token_; }
+  int grpc_port() const { return grpc_->port(); }
+  std::string grpc_address() const { return grpc_->address(); }
+  const std::string& discovery_path() const { return discovery_.path(); }
+
+  // Stops accepting calls, lets in-flight ones finish within the configured grace, then
+  // removes the discovery file. Idempotent.
+  void Shutdown();
+
+ private:
+  BridgeServer(const ServerConfig& config, const rpc::Logger& logger, std::string token);
+
+  ServerConfig config_;
+  const rpc::Logger& logger_;
+  std::string token_;
+  service::ServerInfo info_;
+  rpc::MethodTable methods_;
+  std::unique_ptr<rpc::Dispatcher> dispatcher_;
+  std::unique_ptr<grpc_adapter::GrpcServer> grpc_;
+  DiscoveryFile discovery_;
+  bool running_ = false;
+};
+
+// "0.1.0"
+const char* Version();
+
+}  // namespace pipebridge::server

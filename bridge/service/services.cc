@@ -1,0 +1,36 @@
+#include "bridge/service/services.h"
+
+#include "absl/strings/str_cat.h"
+#include "bridge/core/status_macros.h"
+#include "bridge/service/bridge_service.h"
+#include "pipebridge/v1/bridge.pb.h"
+#include "pipebridge/v1/context.pb.h"
+#include "pipebridge/v1/entities.pb.h"
+#include "pipebridge/v1/events.pb.h"
+#include "pipebridge/v1/hosts.pb.h"
+#include "pipebridge/v1/publishes.pb.h"
+#include "pipebridge/v1/templates.pb.h"
+
+namespace pipebridge::service {
+
+absl::Status RegisterServices(rpc::MethodTable& table, const ServiceDeps& deps) {
+  // Naming a message of each file links its generated code in, descriptors included.
+  const std::pair<const google::protobuf::FileDescriptor*, const char*> services[] = {
+      {v1::PingRequest::descriptor()->file(), "BridgeService"},
+      {v1::FindEntitiesRequest::descriptor()->file(), "EntityService"},
+      {v1::ApplyTemplateRequest::descriptor()->file(), "TemplateService"},
+      {v1::ContextFromPathRequest::descriptor()->file(), "ContextService"},
+      {v1::RegisterPublishRequest::descriptor()->file(), "PublishService"},
+      {v1::SubscribeEventsRequest::descriptor()->file(), "EventService"},
+      {v1::AttachRequest::descriptor()->file(), "HostService"},
+  };
+  for (const auto& [file, name] : services) {
+    const auto* service = file->FindServiceByName(name);
+    if (service == nullptr) return absl::InternalError(absl::StrCat("contract has no service ", name));
+    PB_RETURN_IF_ERROR(table.AddService(service));
+  }
+  PB_RETURN_IF_ERROR(RegisterBridgeService(table, *deps.info));
+  return absl::OkStatus();
+}
+
+}  // namespace pipebridge::service

@@ -1,0 +1,19 @@
+// Builds the method table of the whole contract with every handler this server implements.
+#pragma once
+
+#include "absl/status/status.h"
+#include "bridge/rpc/method_table.h"
+#include "bridge/service/server_info.h"
+
+namespace pipebridge::service {
+
+// What the handlers need; each must outlive the table.
+struct ServiceDeps {
+  const ServerInfo* info = nullptr;
+};
+
+// Adds the seven services of pipebridge.v1 to `table` and registers their handlers; RPCs
+// without one answer UNIMPLEMENTED naming themselves.
+absl::Status RegisterServices(rpc::MethodTable& table, const ServiceDeps& deps);
+
+}  // namespace pipebridge::service
