@@ -1,0 +1,77 @@
+#include "bridge/core/entities/field_resolver.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "bridge/core/entities/table_layout.h"
+
+namespace pipebridge::core::entities {
+namespace {
+
+absl::Status Bad(absl::string_view path, absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(path, ": ", what));
+}
+
+}  // namespace
+
+std::string ColumnRef::Scalar() const { return absl::StrCat(alias, ".", ScalarColumn(*field)); }
+std::string ColumnRef::LinkType() const { return absl::StrCat(alias, ".", LinkTypeColumn(*field)); }
+std::string ColumnRef::LinkId() const { return absl::StrCat(alias, ".", LinkIdColumn(*field)); }
+std::string ColumnRef::Id() const { return absl::StrCat(alias, ".\"id\""); }
+
+FieldResolver::FieldResolver(const Schema& schema, const EntityTypeSchema& root)
+    : schema_(schema), root_(root) {}
+
+absl::StatusOr<ColumnRef> FieldResolver::Resolve(absl::string_view name, absl::string_view path) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '.');
+  if (parts.size() % 2 == 0) {
+    return Bad(path, absl::StrCat("malformed field path \"", name,
+                                  "\" (expected field or link_field.Type.field)"));
+  }
+  ColumnRef ref;
+  ref.alias = "t";
+  ref.owner = &root_;
+  ref.dotted = parts.size() > 1;
+  std::string join_key = "t";
+  for (size_t i = 0; i < parts.size(); i += 2) {
+    const FieldSchema* field = ref.owner->FindField(parts[i]);
+    if (field == nullptr) {
+      return Bad(path, absl::StrCat("unknown field \"", parts[i], "\" on ", ref.owner->name));
+    }
+    ref.field = field;
+    if (i + 1 == parts.size()) break;
+    if (field->type != FieldType::kEntity) {
+      return Bad(path, absl::StrCat("cannot follow \"", parts[i], "\" in \"", name, "\": ",
+                                    ref.owner->name, ".", field->name,
+                                    field->type == FieldType::kMultiEntity
+                                        ? " is a multi_entity field (only single links can be followed)"
+                                        : " is not an entity link"));
+    }
+    absl::string_view next_type = parts[i + 1];
+    const EntityTypeSchema* next = schema_.FindType(next_type);
+    if (next == nullptr) {
+      return Bad(path, absl::StrCat("unknown entity type \"", next_type, "\" in \"", name, "\""));
+    }
+    if (!field->AllowsLinkTo(next_type)) {
+      return Bad(path, absl::StrCat(ref.owner->name, ".", field->name, " cannot link to ", next_type));
+    }
+    absl::StrAppend(&join_key, ".", field->name, ".", next_type);
+    auto [it, inserted] = join_alias_.emplace(join_key, "");
+    if (inserted) {
+      it->second = absl::StrCat("j", join_alias_.size());
+      absl::StrAppend(&joins_, " LEFT JOIN ", TableName(next->name), " AS ", it->second, " ON ",
+                      it->second, ".\"id\" = ", ref.LinkId(), " AND ", ref.LinkType(), " = ",
+                      IdentifierLiteral(next->name));
+    }
+    ref.alias = it->second;
+    ref.owner = next;
+  }
+  return ref;
+}
+
+std::string FieldResolver::FromClause() const {
+  return absl::StrCat(TableName(root_.name), " AS t", joins_);
+}
+
+}  // namespace pipebridge::core::entities

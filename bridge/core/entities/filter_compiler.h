@@ -1,0 +1,47 @@
+// Compiles ShotGrid filter syntax into a parameterised SQL condition.
+//
+// Accepted forms (path names in errors follow the same shape):
+//   [[field, relation, value], ...]                    top-level list, joined by
+//                                                      the request's filter_operator
+//   {"filter_operator": "any"|"all", "filters": [...]}  nested group, anywhere
+//   [field, "in", [a, b]]  or  [field, "in", a, b]      multi-value relations
+//   [field, "between", [lo, hi]] or [field, "between", lo, hi]
+//   [field, "in_last", 7, "DAY"] or [field, "in_last", [7, "DAY"]]
+// Relations: is, is_not, in, not_in, contains, not_contains, starts_with,
+// ends_with, less_than, greater_than, between, not_between, in_last, in_next
+// (units HOUR, DAY, WEEK, MONTH, YEAR), type_is, type_is_not, and for links
+// name_is, name_contains, name_not_contains, name_starts_with, name_ends_with.
+// Fields may be dotted through single links: "entity.Shot.sg_sequence".
+//
+// Every value is bound as a parameter; lists are bound as one JSON array and
+// expanded with json_each so statements stay cacheable and indexes usable.
+// Text matching (contains, starts_with, ...) is case-insensitive for ASCII
+// like ShotGrid's; is/in on text are exact.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "bridge/core/entities/field_resolver.h"
+#include "bridge/core/sqlite/statement.h"
+#include "nlohmann/json.hpp"
+
+namespace pipebridge::core::entities {
+
+struct SqlCondition {
+  std::string sql;  // "1" when there is no condition
+  std::vector<sqlite::Value> params;
+};
+
+// `filters` is a list or a {"filter_operator","filters"} object;
+// `filter_operator` ("all" or "any", empty = "all") joins a top-level list.
+// `path` names the filters in the request ("filters", "requests[2].filters").
+// `now` anchors in_last/in_next.
+absl::StatusOr<SqlCondition> CompileFilters(FieldResolver& resolver, const nlohmann::json& filters,
+                                            absl::string_view filter_operator,
+                                            const std::string& path, absl::Time now);
+
+}  // namespace pipebridge::core::entities
