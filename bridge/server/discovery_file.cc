@@ -71,7 +71,7 @@ absl::Status DiscoveryFile::Publish(const DiscoveryInfo& info) {
     return absl::FailedPreconditionError(absl::StrCat("discovery folder ", dir_, " is not a folder"));
   }
   if (auto existing = Read(path_); existing.ok()) {
-    if (existing->pid != ::getpid() && ProcessAlive(existing->pid)) {
+    if (ProcessAlive(existing->pid)) {
       return absl::AlreadyExistsError(absl::StrCat(
           "another bridge (pid ", existing->pid, ") is running and owns ", path_,
           "; stop it first, or give this one another --discovery-dir"));
