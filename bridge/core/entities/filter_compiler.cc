@@ -309,16 +309,21 @@ class Compiler {
         if (f.type == FieldType::kBool) return NotApplicable(s);
         PB_ASSIGN_OR_RETURN(auto range, Range(s, ops));
         if (s.relation == Relation::kBetween) {
-          return absl::StrCat(col, " BETWEEN ", P(std::move(range.first)), " AND ", P(std::move(range.second)));
+          P(std::move(range.first));
+          P(std::move(range.second));
+          return absl::StrCat(col, " BETWEEN ? AND ?");
         }
-        return absl::StrCat("(", col, " IS NULL OR ", col, " NOT BETWEEN ", P(std::move(range.first)),
-                            " AND ", P(std::move(range.second)), ")");
+        P(std::move(range.first));
+        P(std::move(range.second));
+        return absl::StrCat("(", col, " IS NULL OR ", col, " NOT BETWEEN ? AND ?)");
       }
       case Relation::kInLast:
       case Relation::kInNext: {
         if (!dated) return NotApplicable(s);
         PB_ASSIGN_OR_RETURN(auto range, RelativeRange(s, ops));
-        return absl::StrCat(col, " BETWEEN ", P(range.first), " AND ", P(range.second));
+        P(range.first);
+        P(range.second);
+        return absl::StrCat(col, " BETWEEN ? AND ?");
       }
       default:
         return NotApplicable(s);
@@ -399,8 +404,10 @@ class Compiler {
         bool is = s.relation == Relation::kIs;
         if (ops[0].value->is_null()) return absl::StrCat(id_col, is ? " IS NULL" : " IS NOT NULL");
         PB_ASSIGN_OR_RETURN(Link link, ParseLink(*ops[0].value, resolver_.schema(), s.ref.field, ops[0].path));
-        if (is) return absl::StrCat("(", id_col, " = ", P(link.id), " AND ", type_col, " = ", P(link.type), ")");
-        return absl::StrCat("NOT (", id_col, " IS ", P(link.id), " AND ", type_col, " IS ", P(link.type), ")");
+        P(link.id);
+        P(link.type);
+        if (is) return absl::StrCat("(", id_col, " = ? AND ", type_col, " = ?)");
+        return absl::StrCat("NOT (", id_col, " IS ? AND ", type_col, " IS ?)");
       }
       case Relation::kIn:
       case Relation::kNotIn: {
@@ -451,7 +458,9 @@ class Compiler {
         bool positive = s.relation == Relation::kIs || s.relation == Relation::kContains;
         if (ops[0].value->is_null()) return having("", positive);  // "is null": no links at all
         PB_ASSIGN_OR_RETURN(Link link, ParseLink(*ops[0].value, resolver_.schema(), s.ref.field, ops[0].path));
-        std::string where = absl::StrCat(" AND m.dst_type = ", P(link.type), " AND m.dst_id = ", P(link.id));
+        P(link.type);
+        P(link.id);
+        std::string where = " AND m.dst_type = ? AND m.dst_id = ?";
         return having(where, !positive);
       }
       case Relation::kIn:
