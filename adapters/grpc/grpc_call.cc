@@ -8,6 +8,8 @@
 namespace pipebridge::grpc_adapter {
 
 void ReadCallMetadata(const grpc::CallbackServerContext& server_context, rpc::CallContext& ctx) {
+  // The server context outlives the CallContext: both end with the call.
+  ctx.set_peer_address_resolver([&server_context] { return server_context.peer(); });
   const auto& metadata = server_context.client_metadata();
   auto it = metadata.find("authorization");
   if (it != metadata.end()) {
@@ -24,9 +26,7 @@ void ReadCallMetadata(const grpc::CallbackServerContext& server_context, rpc::Ca
   }
 }
 
-rpc::Peer PeerOf(const grpc::CallbackServerContext& server_context) {
-  return rpc::Peer{"grpc", server_context.peer()};
-}
+rpc::Peer PeerOf(const grpc::CallbackServerContext&) { return rpc::Peer{"grpc", ""}; }
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;

@@ -42,7 +42,12 @@ class CallContext {
   CallContext& operator=(const CallContext&) = delete;
 
   const Method& method() const { return method_; }
-  const Peer& peer() const { return peer_; }
+  // The peer; a transport whose address lookup costs (gRPC's allocates) may leave the
+  // address empty and give a resolver, run the first time it is asked for (logs).
+  const Peer& peer() const;
+  void set_peer_address_resolver(std::function<std::string()> resolver) {
+    peer_address_resolver_ = std::move(resolver);
+  }
   const Logger& logger() const { return logger_; }
 
   // Credentials the transport read from the wire (the bearer token), checked by auth.
@@ -72,7 +77,8 @@ class CallContext {
 
  private:
   const Method& method_;
-  Peer peer_;
+  mutable Peer peer_;
+  mutable std::function<std::string()> peer_address_resolver_;
   const Logger& logger_;
   std::string token_;
   std::optional<absl::Duration> requested_timeout_;
@@ -80,7 +86,7 @@ class CallContext {
   absl::Time start_time_ = absl::Now();
   Identity identity_;
   std::atomic<bool> cancelled_{false};
-  std::mutex cancel_mutex_;
+  mutable std::mutex mutex_;  // guards the resolver and the cancel callbacks
   std::vector<std::function<void()>> cancel_callbacks_;
 };
 
