@@ -1,6 +1,7 @@
 // Apply then Parse gives the fields back, and Match finds the template, over thousands
 // of generated field sets for every template of the demo config.
 #include <random>
+#include <thread>
 
 #include "bridge/core/templates/template_set.h"
 #include "gtest/gtest.h"
@@ -118,6 +119,33 @@ TEST(RoundTrip, OptionalSectionVariantsReadBack) {
     expected.erase("eye");
     ASSERT_EQ(*parsed, expected);
   }
+}
+
+TEST(RoundTrip, OneSetServesManyThreadsAtOnce) {
+  auto set = testing::LoadDemo();
+  std::vector<std::pair<const Template*, std::pair<std::string, json>>> cases;
+  FieldGenerator gen(99);
+  for (const Template* t : set->List()) {
+    if (t->kind() != TemplateKind::kPath) continue;
+    json fields = json::object();
+    for (const TemplateKey* key : t->keys()) fields[key->name()] = gen.ValueFor(*key);
+    cases.push_back({t, {*t->Apply(fields), fields}});
+  }
+  std::vector<int> failures(4, 0);
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 4; ++w) {
+    threads.emplace_back([&, w] {
+      for (int round = 0; round < 50; ++round) {
+        for (const auto& [t, c] : cases) {
+          auto parsed = t->Parse(c.first);
+          auto matches = set->Match(c.first);
+          if (!parsed.ok() || *parsed != c.second || !matches.ok() || matches->empty()) ++failures[w];
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures, std::vector<int>(4, 0));
 }
 
 }  // namespace
