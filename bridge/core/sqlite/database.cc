@@ -1,12 +1,33 @@
 #include "bridge/core/sqlite/database.h"
 
+#include <functional>
 #include <utility>
+#include <vector>
+
+#include "bridge/core/status_macros.h"
 
 namespace pipebridge::core::sqlite {
 namespace {
 
 // The thread currently inside Write(), to refuse re-entry without locking.
 thread_local const Database* tls_writing = nullptr;
+// The thread currently running Write()'s after-commit callbacks.
+thread_local const Database* tls_after_commit = nullptr;
+
+// Sets a thread-local marker for a scope, restoring the previous value.
+class ScopedMark {
+ public:
+  ScopedMark(const Database*& slot, const Database* db) : slot_(slot), previous_(slot) {
+    slot_ = db;
+  }
+  ~ScopedMark() { slot_ = previous_; }
+  ScopedMark(const ScopedMark&) = delete;
+  ScopedMark& operator=(const ScopedMark&) = delete;
+
+ private:
+  const Database*& slot_;
+  const Database* previous_;
+};
 
 }  // namespace
 
@@ -28,20 +49,30 @@ absl::Status Database::Write(absl::FunctionRef<absl::Status(Transaction&)> fn) {
     return absl::FailedPreconditionError(
         "nested write: use the transaction already open on this thread");
   }
-  std::lock_guard<std::mutex> lock(write_mutex_);
-  struct Mark {
-    explicit Mark(const Database* db) : previous(tls_writing) { tls_writing = db; }
-    ~Mark() { tls_writing = previous; }
-    const Database* previous;
-  } mark(this);
-  absl::StatusOr<Transaction> txn = Transaction::Begin(*writer_, Transaction::Mode::kImmediate);
-  if (!txn.ok()) return txn.status();
-  absl::Status status = fn(*txn);
-  if (!status.ok()) {
-    (void)txn->Rollback();
-    return status;
+  if (tls_after_commit == this) {
+    return absl::FailedPreconditionError("write from an after-commit callback");
   }
-  return txn->Commit();
+  std::unique_lock<std::mutex> lock(write_mutex_);
+  std::vector<std::function<void()>> callbacks;
+  {
+    ScopedMark mark(tls_writing, this);
+    absl::StatusOr<Transaction> txn = Transaction::Begin(*writer_, Transaction::Mode::kImmediate);
+    if (!txn.ok()) return txn.status();
+    absl::Status status = fn(*txn);
+    if (!status.ok()) {
+      (void)txn->Rollback();
+      return status;
+    }
+    PB_RETURN_IF_ERROR(txn->Commit());
+    callbacks = txn->TakeAfterCommit();
+  }
+  if (callbacks.empty()) return absl::OkStatus();
+  // Hand-over-hand: the next writer may start once we hold the callback lock.
+  std::lock_guard<std::mutex> after_commit_lock(after_commit_mutex_);
+  lock.unlock();
+  ScopedMark mark(tls_after_commit, this);
+  for (std::function<void()>& callback : callbacks) callback();
+  return absl::OkStatus();
 }
 
 absl::Status Database::Read(absl::FunctionRef<absl::Status(Connection&)> fn) {

@@ -36,6 +36,11 @@ class Database {
 
   // Runs `fn` in a write transaction; commits when it returns OK, rolls back
   // (and returns its status) otherwise. A failed COMMIT is returned as such.
+  // After a successful COMMIT, runs the transaction's AfterCommit callbacks
+  // on this thread, outside the write lock (the next writer may already run),
+  // serialised so that callbacks of successive transactions run in commit
+  // order; Write returns once they have run. Calling Write from a callback
+  // returns FAILED_PRECONDITION.
   absl::Status Write(absl::FunctionRef<absl::Status(Transaction&)> fn);
 
   // Runs `fn` on a reader connection inside a read transaction (snapshot).
@@ -53,6 +58,9 @@ class Database {
 
   std::mutex write_mutex_;
   std::unique_ptr<Connection> writer_;
+  // Taken before write_mutex_ is released and held while after-commit
+  // callbacks run: they run in commit order without holding up the writer.
+  std::mutex after_commit_mutex_;
 
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;

@@ -12,8 +12,12 @@ absl::StatusOr<Transaction> Transaction::Begin(Connection& connection, Mode mode
 }
 
 Transaction::Transaction(Transaction&& other) noexcept
-    : connection_(std::exchange(other.connection_, nullptr)), finished_(other.finished_) {
+    : connection_(std::exchange(other.connection_, nullptr)),
+      finished_(other.finished_),
+      committed_(other.committed_),
+      after_commit_(std::move(other.after_commit_)) {
   other.finished_ = true;
+  other.after_commit_.clear();
 }
 
 Transaction::~Transaction() {
@@ -25,7 +29,9 @@ absl::Status Transaction::Commit() {
   absl::Status status = connection_->Execute("COMMIT");
   if (!status.ok()) {
     (void)connection_->Execute("ROLLBACK");
+    after_commit_.clear();
   }
+  committed_ = status.ok();
   finished_ = true;
   return status;
 }
@@ -33,7 +39,17 @@ absl::Status Transaction::Commit() {
 absl::Status Transaction::Rollback() {
   if (!active()) return absl::FailedPreconditionError("transaction already finished");
   finished_ = true;
+  after_commit_.clear();
   return connection_->Execute("ROLLBACK");
+}
+
+void Transaction::AfterCommit(std::function<void()> fn) {
+  if (fn) after_commit_.push_back(std::move(fn));
+}
+
+std::vector<std::function<void()>> Transaction::TakeAfterCommit() {
+  if (!committed_) return {};
+  return std::exchange(after_commit_, {});
 }
 
 }  // namespace pipebridge::core::sqlite
