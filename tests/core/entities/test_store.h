@@ -8,6 +8,7 @@
 
 #include "absl/time/time.h"
 #include "bridge/core/entities/entity_store.h"
+#include "bridge/core/status_macros.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 
