@@ -1,5 +1,5 @@
 // Parse and Match throughput over generated paths against the 60-template demo config
-// (tests/data/templates/templates.yml). Prints paths/s per benchmark.
+// (bridge/server/demo/templates/templates.yml). Prints paths/s per benchmark.
 //   templates_bench [--config=path/to/templates.yml] [google benchmark flags]
 #include <benchmark/benchmark.h>
 

@@ -8,6 +8,7 @@
 #include "bridge/rpc/auth_interceptor.h"
 #include "bridge/rpc/deadline_interceptor.h"
 #include "bridge/rpc/logging_interceptor.h"
+#include "bridge/core/templates/templates_yaml_loader.h"
 #include "bridge/server/token.h"
 #include "bridge/service/services.h"
 
@@ -19,17 +20,47 @@ BridgeServer::BridgeServer(const ServerConfig& config, const rpc::Logger& logger
     : config_(config),
       logger_(logger),
       token_(std::move(token)),
-      info_(Version(), {"bridge"}),
+      info_(Version(), {"bridge", "templates"}),
       discovery_(config.discovery_dir.empty() ? DefaultDiscoveryDir() : config.discovery_dir) {}
 
-absl::StatusOr<std::unique_ptr<BridgeServer>> BridgeServer::Start(const ServerConfig& config,
+namespace {
+
+absl::StatusOr<std::shared_ptr<const core::templates::TemplateSet>> LoadTemplates(
+    const ServerConfig& config, const rpc::Logger& logger) {
+  if (config.templates.empty()) return nullptr;
+  core::templates::TemplatesLoadOptions options;
+  options.roots = config.roots;
+  auto templates = core::templates::LoadTemplatesYaml(config.templates, options);
+  if (!templates.ok()) {
+    return absl::Status(templates.status().code(),
+                        absl::StrCat("--templates: ", templates.status().message()));
+  }
+  for (const auto& warning : (*templates)->warnings()) {
+    logger.Warning("templates", {{"warning", warning}});
+  }
+  for (const auto& ambiguity : (*templates)->ambiguities()) {
+    logger.Info("templates may match the same path",
+                {{"template_a", ambiguity.template_a}, {"template_b", ambiguity.template_b},
+                 {"example", ambiguity.example_path}});
+  }
+  logger.Info("templates loaded", {{"file", config.templates},
+                                   {"templates", static_cast<int64_t>((*templates)->List().size())}});
+  return templates;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<BridgeServer>> BridgeServer::Start(const ServerConfig& given,
                                                                   const rpc::Logger& logger) {
+  ServerConfig config = given;
+  ApplyDemoDefaults(config);
   PB_RETURN_IF_ERROR(ValidateConfig(config));
   PB_ASSIGN_OR_RETURN(std::string token, NewToken());
   std::unique_ptr<BridgeServer> server(new BridgeServer(config, logger, std::move(token)));
 
   service::ServiceDeps deps;
   deps.info = &server->info_;
+  PB_ASSIGN_OR_RETURN(deps.templates, LoadTemplates(config, logger));
   PB_RETURN_IF_ERROR(service::RegisterServices(server->methods_, deps));
 
   // Order matters: logging sees every outcome, auth refuses before any work is done.

@@ -50,6 +50,21 @@ absl::Status ParseBool(const std::string& value, bool* out) {
   return absl::OkStatus();
 }
 
+absl::Status ParseRoot(const std::string& value, std::map<std::string, std::string>& roots) {
+  const auto eq = value.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 >= value.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("\"", value, "\" is not NAME=/absolute/path"));
+  }
+  std::string name = value.substr(0, eq);
+  std::string path = value.substr(eq + 1);
+  if (path[0] != '/') {
+    return absl::InvalidArgumentError(absl::StrCat("root ", name, ": \"", path, "\" is not an absolute path"));
+  }
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  roots[name] = path;
+  return absl::OkStatus();
+}
+
 const std::vector<Setting>& Settings() {
   static const auto* settings = new std::vector<Setting>{
       {"host", "IP address to listen on (default 127.0.0.1; loopback only unless --allow-remote)",
@@ -82,6 +97,22 @@ const std::vector<Setting>& Settings() {
        [](const std::string& v, ServerConfig& c) { return ParseMillis(v, &c.max_timeout); }},
       {"shutdown-grace-ms", "time in-flight calls get to finish at shutdown (default 5000)", false,
        [](const std::string& v, ServerConfig& c) { return ParseMillis(v, &c.shutdown_grace); }},
+      {"project-dir", "folder of the project store (default $XDG_DATA_HOME/pipebridge/demo)", false,
+       [](const std::string& v, ServerConfig& c) {
+         if (v.empty()) return absl::InvalidArgumentError("must not be empty");
+         c.project_dir = v;
+         return absl::OkStatus();
+       }},
+      {"templates", "the project's templates.yml (Toolkit format)", false,
+       [](const std::string& v, ServerConfig& c) {
+         if (v.empty()) return absl::InvalidArgumentError("must not be empty");
+         c.templates = v;
+         return absl::OkStatus();
+       }},
+      {"root", "a storage root NAME=/absolute/path of path templates (repeatable)", false,
+       [](const std::string& v, ServerConfig& c) { return ParseRoot(v, c.roots); }},
+      {"demo", "serve the demo project (seeded on first run, demo templates and roots)", true,
+       [](const std::string& v, ServerConfig& c) { return ParseBool(v, &c.demo); }},
   };
   return *settings;
 }
@@ -115,6 +146,19 @@ absl::Status LoadConfigFile(const std::string& path, ServerConfig& config) {
   }
   for (const auto& entry : root) {
     const std::string key = entry.first.as<std::string>();
+    if (key == "roots" && entry.second.IsMap()) {  // roots: {primary: /mnt/projects/demo}
+      for (const auto& storage : entry.second) {
+        absl::Status status = ParseRoot(
+            absl::StrCat(storage.first.as<std::string>(), "=", storage.second.as<std::string>()),
+            config.roots);
+        if (!status.ok()) {
+          return absl::InvalidArgumentError(absl::StrCat("--config: \"", path, "\" line ",
+                                                         storage.first.Mark().line + 1, ": roots: ",
+                                                         status.message()));
+        }
+      }
+      continue;
+    }
     const Setting* setting = nullptr;
     for (const auto& candidate : Settings()) {
       if (YamlKey(candidate.flag) == key) setting = &candidate;
@@ -206,6 +250,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
       return absl::InvalidArgumentError(absl::StrCat("--", name, ": ", status.message()));
     }
   }
+  ApplyDemoDefaults(command.config);
   PB_RETURN_IF_ERROR(ValidateConfig(command.config));
   return command;
 }
@@ -240,6 +285,29 @@ std::string DefaultDiscoveryDir() {
     return absl::StrCat(home, "/.pipebridge");
   }
   return "/tmp/pipebridge-" + std::to_string(::getuid());
+}
+
+std::string DefaultProjectDir() {
+  if (const char* dir = std::getenv("PIPEBRIDGE_PROJECT_DIR"); dir != nullptr && *dir) return dir;
+  if (const char* data = std::getenv("XDG_DATA_HOME"); data != nullptr && *data) {
+    return absl::StrCat(data, "/pipebridge/demo");
+  }
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home) {
+    return absl::StrCat(home, "/.local/share/pipebridge/demo");
+  }
+  return "/tmp/pipebridge-" + std::to_string(::getuid()) + "/demo";
+}
+
+void ApplyDemoDefaults(ServerConfig& config) {
+  if (config.project_dir.empty()) config.project_dir = DefaultProjectDir();
+  if (!config.demo) return;
+  if (config.templates.empty()) {
+    config.templates = absl::StrCat(PIPEBRIDGE_DEMO_DIR, "/templates/templates.yml");
+  }
+  if (config.roots.empty()) {
+    config.roots["primary"] = absl::StrCat(config.project_dir, "/projects/demo");
+    config.roots["secondary"] = absl::StrCat(config.project_dir, "/renders/demo");
+  }
 }
 
 std::string UsageText() {

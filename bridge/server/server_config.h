@@ -1,6 +1,7 @@
 // The server's settings: defaults, then a YAML config file, then command-line flags.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,18 @@ struct ServerConfig {
   absl::Duration max_timeout = absl::Minutes(10);
   // How long in-flight calls may run on after SIGINT/SIGTERM before they are cancelled.
   absl::Duration shutdown_grace = absl::Seconds(5);
+
+  // The project: its store (pipebridge.db) lives in project_dir; empty means the default
+  // (DefaultProjectDir()).
+  std::string project_dir;
+  // The project's templates.yml (Toolkit format); empty: none, TemplateService answers
+  // FAILED_PRECONDITION.
+  std::string templates;
+  // Storage roots of path templates: name -> absolute path ("primary" -> "/mnt/projects/demo").
+  std::map<std::string, std::string> roots;
+  // Serve the demo project: seeds it into an empty store, and uses the demo templates and
+  // roots below project_dir unless others are given.
+  bool demo = false;
 };
 
 // What the command line asked for.
@@ -44,6 +57,12 @@ absl::Status ValidateConfig(const ServerConfig& config);
 
 // $PIPEBRIDGE_DISCOVERY_DIR, else $XDG_RUNTIME_DIR/pipebridge, else $HOME/.pipebridge.
 std::string DefaultDiscoveryDir();
+
+// $PIPEBRIDGE_PROJECT_DIR, else $XDG_DATA_HOME/pipebridge/demo, else ~/.local/share/pipebridge/demo.
+std::string DefaultProjectDir();
+
+// Fills what --demo implies and what was left empty: project_dir, templates, roots.
+void ApplyDemoDefaults(ServerConfig& config);
 
 // The text printed by --help.
 std::string UsageText();

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "bridge/core/status_macros.h"
 #include "bridge/service/bridge_service.h"
+#include "bridge/service/template_service.h"
 #include "pipebridge/v1/bridge.pb.h"
 #include "pipebridge/v1/context.pb.h"
 #include "pipebridge/v1/entities.pb.h"
@@ -30,6 +31,7 @@ absl::Status RegisterServices(rpc::MethodTable& table, const ServiceDeps& deps) 
     PB_RETURN_IF_ERROR(table.AddService(service));
   }
   PB_RETURN_IF_ERROR(RegisterBridgeService(table, *deps.info));
+  PB_RETURN_IF_ERROR(RegisterTemplateService(table, deps.templates));
   return absl::OkStatus();
 }
 

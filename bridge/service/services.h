@@ -1,7 +1,10 @@
 // Builds the method table of the whole contract with every handler this server implements.
 #pragma once
 
+#include <memory>
+
 #include "absl/status/status.h"
+#include "bridge/core/templates/template_set.h"
 #include "bridge/rpc/method_table.h"
 #include "bridge/service/server_info.h"
 
@@ -10,6 +13,8 @@ namespace pipebridge::service {
 // What the handlers need; each must outlive the table.
 struct ServiceDeps {
   const ServerInfo* info = nullptr;
+  // Null when the project has no templates.yml.
+  std::shared_ptr<const core::templates::TemplateSet> templates;
 };
 
 // Adds the seven services of pipebridge.v1 to `table` and registers their handlers; RPCs

@@ -32,6 +32,7 @@ class BridgeServerTest : public ::testing::Test {
     ASSERT_FALSE(root_.empty());
     config_.grpc_port = 0;
     config_.discovery_dir = root_ + "/discovery";
+    config_.project_dir = root_ + "/project";
     config_.shutdown_grace = absl::Seconds(1);
     auto server = BridgeServer::Start(config_, logger_);
     ASSERT_TRUE(server.ok()) << server.status();

@@ -14,7 +14,7 @@ inline constexpr const char* kSecondaryRoot = "/mnt/renders/demo";
 
 TemplatesLoadOptions DemoRoots();
 std::string DemoConfigPath();
-// The demo config of tests/data/templates; fails the test when it does not load.
+// The demo config of bridge/server/demo/templates; fails the test when it does not load.
 std::shared_ptr<const TemplateSet> LoadDemo();
 
 // A scratch folder for test-written yml files, removed at destruction.
