@@ -752,13 +752,25 @@ absl::Status JsonToMessage(std::string_view json, google::protobuf::Message* mes
   state.buffer.assign(json.data(), json.size());
   simdjson::padded_string_view padded(state.buffer.data(), json.size(),
                                       state.buffer.capacity());
-  Reader reader(json, max_depth);
-  od::document doc;
-  if (auto e = state.parser.iterate(padded).get(doc)) {
-    if (auto found = FindJsonSyntaxError(json, max_depth)) return *found;
-    return absl::InvalidArgumentError(Cat("invalid JSON: ", simdjson::error_message(e)));
+  absl::Status status;
+  {
+    Reader reader(json, max_depth);
+    od::document doc;
+    if (auto e = state.parser.iterate(padded).get(doc)) {
+      auto found = FindJsonSyntaxError(json, max_depth);
+      status = found ? *found
+                     : absl::InvalidArgumentError(Cat("invalid JSON: ", simdjson::error_message(e)));
+    } else {
+      status = reader.ReadDocument(doc, message);
+    }
   }
-  return reader.ReadDocument(doc, message);
+  // A rare large request must not pin its buffers to the thread for good.
+  constexpr size_t kKeepBuffersUpTo = size_t{1} << 20;
+  if (json.size() > kKeepBuffersUpTo) {
+    state.buffer = std::string();
+    state.parser = od::parser();
+  }
+  return status;
 }
 
 }  // namespace pipebridge::transcoding

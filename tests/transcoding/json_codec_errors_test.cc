@@ -1,7 +1,10 @@
 // What JsonToMessage accepts beyond util's output, and every way it refuses input: each error
 // is INVALID_ARGUMENT and names the element by its JSON path.
+#include <atomic>
 #include <chrono>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "adapters/transcoding/json_codec.h"
 #include "gmock/gmock.h"
@@ -294,6 +297,50 @@ TEST(JsonToMessageErrorsTest, NonObjectTopLevel) {
 TEST(JsonToMessageErrorsTest, OddKeysArePathSafe) {
   EXPECT_EQ(ErrorOf<v1::CreateEntityRequest>(R"({"data":{"a b":{"c\"d":[1,{"e":[tru]}]}}})"),
             "data[\"a b\"][\"c\\\"d\"][1].e[0]: invalid literal (offset 32)");
+}
+
+}  // namespace
+}  // namespace pipebridge::transcoding
+
+namespace pipebridge::transcoding {
+namespace {
+
+TEST(JsonCodecThreadsTest, TablesBuiltConcurrentlyOnFirstUse) {
+  // Each test runs in its own process (gtest_discover_tests): here the tables are cold, and
+  // four threads race to build and use them.
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&failures, t] {
+      for (int i = 0; i < 200; ++i) {
+        v1::FindEntitiesRequest request;
+        std::string json = R"({"entityType":"Shot","filters":[["id","is",)" +
+                           std::to_string(t * 1000 + i) +
+                           R"(]],"order":[{"fieldName":"code","direction":"SORT_DIRECTION_DESC"}]})";
+        if (!JsonToMessage(json, &request).ok()) ++failures;
+        std::string out;
+        MessageToJson(request, &out);
+        v1::FindEntitiesRequest again;
+        if (!JsonToMessage(out, &again).ok() ||
+            again.SerializeAsString() != request.SerializeAsString()) {
+          ++failures;
+        }
+        v1::Event event;
+        if (!JsonToMessage(R"({"id":"7","time":"2024-01-01T00:00:00Z"})", &event).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+}
+
+TEST(JsonCodecThreadsTest, LargeInputThenSmall) {
+  std::string big = R"({"payload":")" + std::string(3 << 20, 'x') + R"("})";
+  v1::PingRequest m;
+  ASSERT_TRUE(JsonToMessage(big, &m).ok());
+  EXPECT_EQ(m.payload().size(), size_t{3} << 20);
+  ASSERT_TRUE(JsonToMessage(R"({"payload":"small"})", &m).ok());
+  EXPECT_EQ(m.payload(), "small");
 }
 
 }  // namespace
