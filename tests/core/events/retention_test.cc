@@ -1,0 +1,1 @@
+#include "tests/core/events/test_log.h"
