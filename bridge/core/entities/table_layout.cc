@@ -112,6 +112,16 @@ absl::Status MigrateSchema(sqlite::Connection& c, const Schema& schema) {
         PB_RETURN_IF_ERROR(c.Execute(absl::StrCat("CREATE INDEX IF NOT EXISTS ",
                                                   IndexName(type.name, field.name), " ON ",
                                                   TableName(type.name), "(", ScalarColumn(field), ")")));
+        // The most common ShotGrid query is "in this project, with this
+        // status / ordered by name": a (project, field) index answers it
+        // without visiting every record of the project.
+        const FieldSchema* project = type.FindField("project");
+        if (project != nullptr && project->type == FieldType::kEntity &&
+            (field.type == FieldType::kList || field.name == type.name_field)) {
+          PB_RETURN_IF_ERROR(c.Execute(absl::StrCat(
+              "CREATE INDEX IF NOT EXISTS ", IndexName(type.name, absl::StrCat("project_", field.name)),
+              " ON ", TableName(type.name), "(", LinkIdColumn(*project), ", ", ScalarColumn(field), ")")));
+        }
       }
     }
   }

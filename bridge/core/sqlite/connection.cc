@@ -60,7 +60,8 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& 
   std::string pragmas = absl::StrCat(
       read_only ? "" : "PRAGMA journal_mode=WAL;",
       "PRAGMA synchronous=", options.durability == Durability::kFull ? "FULL" : "NORMAL", ";",
-      "PRAGMA foreign_keys=ON;", read_only ? "PRAGMA query_only=ON;" : "");
+      "PRAGMA foreign_keys=ON;", "PRAGMA cache_size=-", options.cache_size_kib, ";",
+      "PRAGMA mmap_size=", options.mmap_size_bytes, ";", read_only ? "PRAGMA query_only=ON;" : "");
   absl::Status status = connection->Execute(pragmas);
   if (!status.ok()) return status;
   return connection;

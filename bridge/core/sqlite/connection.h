@@ -38,6 +38,12 @@ struct OpenOptions {
   size_t statement_cache_size = 128;
   // Reader connections kept open when idle (Database only).
   int max_idle_readers = 8;
+  // Page cache per connection, in KiB (PRAGMA cache_size=-N).
+  int64_t cache_size_kib = 16 * 1024;
+  // Memory-mapped reads (PRAGMA mmap_size): reads skip a pread copy per page.
+  // 0 disables. A crash of the process cannot corrupt the file through mmap
+  // (SQLite writes through write(), never through the map).
+  int64_t mmap_size_bytes = int64_t{256} << 20;
   // Create the file when missing (its folder must exist).
   bool create_if_missing = true;
   // Internal diagnostics (SQL text, sqlite3_errmsg, paths); never user-facing.
@@ -47,7 +53,7 @@ struct OpenOptions {
 // Owns one sqlite3 handle. Not thread-safe: one thread at a time (Database
 // hands each connection to one thread at a time). Opening applies:
 // journal_mode=WAL, synchronous per Durability, foreign_keys=ON,
-// busy_timeout, and for read-only connections query_only=ON.
+// busy_timeout, cache_size, mmap_size, and for read-only connections query_only=ON.
 class Connection {
  public:
   // Errors: FAILED_PRECONDITION when the folder of `path` does not exist or
