@@ -71,14 +71,23 @@ class EventLogTest : public ::testing::Test {
     return event.ok() ? event->id : -1;
   }
 
-  std::vector<int64_t> ListIds(ListOptions options = {}) {
+  // Every matching event, paging through List as a client would.
+  std::vector<Event> ListAll(ListOptions options = {}) {
     if (options.limit == 0) options.limit = kMaxListLimit;
-    auto result = log_->List(options);
-    EXPECT_TRUE(result.ok()) << result.status();
-    std::vector<int64_t> ids;
-    if (result.ok()) {
-      for (const Event& event : result->events) ids.push_back(event.id);
+    std::vector<Event> events;
+    while (true) {
+      auto result = log_->List(options);
+      EXPECT_TRUE(result.ok()) << result.status();
+      if (!result.ok()) return events;
+      for (Event& event : result->events) events.push_back(std::move(event));
+      if (!result->has_more) return events;
+      options.after_id = events.back().id;
     }
+  }
+
+  std::vector<int64_t> ListIds(ListOptions options = {}) {
+    std::vector<int64_t> ids;
+    for (const Event& event : ListAll(std::move(options))) ids.push_back(event.id);
     return ids;
   }
 
