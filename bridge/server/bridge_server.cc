@@ -2,12 +2,17 @@
 
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "bridge/core/status_macros.h"
 #include "bridge/rpc/auth_interceptor.h"
 #include "bridge/rpc/deadline_interceptor.h"
 #include "bridge/rpc/logging_interceptor.h"
+#include "bridge/core/entities/demo_project.h"
 #include "bridge/core/templates/templates_yaml_loader.h"
 #include "bridge/server/token.h"
 #include "bridge/service/services.h"
@@ -20,7 +25,7 @@ BridgeServer::BridgeServer(const ServerConfig& config, const rpc::Logger& logger
     : config_(config),
       logger_(logger),
       token_(std::move(token)),
-      info_(Version(), {"bridge", "templates"}),
+      info_(Version(), {"bridge", "entities", "templates"}),
       discovery_(config.discovery_dir.empty() ? DefaultDiscoveryDir() : config.discovery_dir) {}
 
 namespace {
@@ -48,6 +53,58 @@ absl::StatusOr<std::shared_ptr<const core::templates::TemplateSet>> LoadTemplate
   return templates;
 }
 
+// The project's store, <project_dir>/pipebridge.db, with its schema; seeded with the demo
+// project when asked.
+absl::StatusOr<std::unique_ptr<core::entities::EntityStore>> OpenStore(const ServerConfig& config,
+                                                                      const rpc::Logger& logger) {
+  std::error_code error;
+  std::filesystem::create_directories(config.project_dir, error);
+  if (error) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("--project-dir: cannot create ", config.project_dir, ": ", error.message()));
+  }
+  core::entities::StoreOptions options;
+  if (!config.entity_schema.empty()) {
+    std::ifstream in(config.entity_schema);
+    if (!in) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--entity-schema: cannot read \"", config.entity_schema, "\""));
+    }
+    std::stringstream yaml;
+    yaml << in.rdbuf();
+    auto schema = core::entities::Schema::DefaultWithYaml(yaml.str());
+    if (!schema.ok()) {
+      return absl::Status(schema.status().code(),
+                          absl::StrCat("--entity-schema: ", schema.status().message()));
+    }
+    options.schema = std::move(schema).value();
+  }
+  const std::string path = config.project_dir + "/pipebridge.db";
+  auto store = core::entities::EntityStore::Open(path, std::move(options));
+  if (!store.ok()) {
+    return absl::Status(store.status().code(),
+                        absl::StrCat("project store: ", store.status().message()));
+  }
+  if (config.demo) {
+    PB_ASSIGN_OR_RETURN(auto demo, core::entities::SeedDemoProject(**store));
+    if (demo.created) logger.Info("demo project created", {{"project_id", demo.project_id}});
+  }
+  logger.Info("project store open", {{"path", path}});
+  return store;
+}
+
+// Code of the store's first project, for GetInfo.
+std::string ProjectCode(const core::entities::EntityStore& store) {
+  core::entities::FindRequest find;
+  find.entity_type = "Project";
+  find.fields = {"code"};
+  find.limit = 1;
+  auto projects = store.Find(find);
+  if (!projects.ok() || projects->empty()) return "";
+  const auto& code = (*projects)[0].value("code", nlohmann::json());
+  return code.is_string() ? code.get<std::string>() : "";
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<BridgeServer>> BridgeServer::Start(const ServerConfig& given,
@@ -58,8 +115,12 @@ absl::StatusOr<std::unique_ptr<BridgeServer>> BridgeServer::Start(const ServerCo
   PB_ASSIGN_OR_RETURN(std::string token, NewToken());
   std::unique_ptr<BridgeServer> server(new BridgeServer(config, logger, std::move(token)));
 
+  PB_ASSIGN_OR_RETURN(server->store_, OpenStore(config, logger));
+  server->info_.set_project(ProjectCode(*server->store_));
+
   service::ServiceDeps deps;
   deps.info = &server->info_;
+  deps.store = server->store_.get();
   PB_ASSIGN_OR_RETURN(deps.templates, LoadTemplates(config, logger));
   PB_RETURN_IF_ERROR(service::RegisterServices(server->methods_, deps));
 

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "adapters/grpc/grpc_server.h"
+#include "bridge/core/entities/entity_store.h"
 #include "bridge/rpc/dispatcher.h"
 #include "bridge/rpc/logger.h"
 #include "bridge/rpc/method_table.h"
@@ -28,6 +29,7 @@ class BridgeServer {
   int grpc_port() const { return grpc_->port(); }
   std::string grpc_address() const { return grpc_->address(); }
   const std::string& discovery_path() const { return discovery_.path(); }
+  core::entities::EntityStore& store() { return *store_; }
 
   // Stops accepting calls, lets in-flight ones finish within the configured grace, then
   // removes the discovery file. Idempotent.
@@ -40,6 +42,7 @@ class BridgeServer {
   const rpc::Logger& logger_;
   std::string token_;
   service::ServerInfo info_;
+  std::unique_ptr<core::entities::EntityStore> store_;
   rpc::MethodTable methods_;
   std::unique_ptr<rpc::Dispatcher> dispatcher_;
   std::unique_ptr<grpc_adapter::GrpcServer> grpc_;

@@ -109,6 +109,12 @@ const std::vector<Setting>& Settings() {
          c.templates = v;
          return absl::OkStatus();
        }},
+      {"entity-schema", "YAML of custom entity types and fields", false,
+       [](const std::string& v, ServerConfig& c) {
+         if (v.empty()) return absl::InvalidArgumentError("must not be empty");
+         c.entity_schema = v;
+         return absl::OkStatus();
+       }},
       {"root", "a storage root NAME=/absolute/path of path templates (repeatable)", false,
        [](const std::string& v, ServerConfig& c) { return ParseRoot(v, c.roots); }},
       {"demo", "serve the demo project (seeded on first run, demo templates and roots)", true,

@@ -34,6 +34,9 @@ struct ServerConfig {
   // The project's templates.yml (Toolkit format); empty: none, TemplateService answers
   // FAILED_PRECONDITION.
   std::string templates;
+  // YAML declaring custom entity types and extra fields (see core/entities Schema::MergeYaml);
+  // empty: the default ShotGrid-like types only.
+  std::string entity_schema;
   // Storage roots of path templates: name -> absolute path ("primary" -> "/mnt/projects/demo").
   std::map<std::string, std::string> roots;
   // Serve the demo project: seeds it into an empty store, and uses the demo templates and

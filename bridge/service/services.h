@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "absl/status/status.h"
+#include "bridge/core/entities/entity_store.h"
 #include "bridge/core/templates/template_set.h"
 #include "bridge/rpc/method_table.h"
 #include "bridge/service/server_info.h"
@@ -13,6 +14,7 @@ namespace pipebridge::service {
 // What the handlers need; each must outlive the table.
 struct ServiceDeps {
   const ServerInfo* info = nullptr;
+  core::entities::EntityStore* store = nullptr;
   // Null when the project has no templates.yml.
   std::shared_ptr<const core::templates::TemplateSet> templates;
 };
