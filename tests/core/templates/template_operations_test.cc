@@ -119,11 +119,11 @@ TEST(Parse, TypedFields) {
   EXPECT_EQ((*render)["width"], json(1920));
   EXPECT_EQ((*render)["SEQ"], json("%04d"));
   auto udim = set->Parse("asset_texture_publish",
-                         "/mnt/projects/demo/assets/char/hero/surface/publish/textures/skin/v001/hero_diffuse.<UDIM>.tif");
+                         "/mnt/projects/demo/assets/Character/hero/surfacing/publish/textures/skin/v001/hero_diffuse.<UDIM>.tif");
   ASSERT_TRUE(udim.ok()) << udim.status();
   EXPECT_EQ((*udim)["UDIM"], json("<UDIM>"));
   auto tile = set->Parse("asset_texture_publish",
-                         "/mnt/projects/demo/assets/char/hero/surface/publish/textures/skin/v001/hero_diffuse.1012.tif");
+                         "/mnt/projects/demo/assets/Character/hero/surfacing/publish/textures/skin/v001/hero_diffuse.1012.tif");
   EXPECT_EQ((*tile)["UDIM"], json(1012));
   auto snap = set->Parse("maya_shot_snapshot",
                          "/mnt/projects/demo/sequences/a/b/anim/work/maya/snapshots/b_main_v001.2024-05-06-07-08-09.ma");
