@@ -42,6 +42,13 @@ void Subscription::Close() {
 }
 
 absl::StatusOr<std::optional<Event>> Subscription::Next() {
+  absl::StatusOr<std::shared_ptr<const Event>> next = NextShared();
+  if (!next.ok()) return next.status();
+  if (*next == nullptr) return std::optional<Event>();
+  return std::optional<Event>(**next);
+}
+
+absl::StatusOr<std::shared_ptr<const Event>> Subscription::NextShared() {
   std::lock_guard<std::mutex> lock(next_mutex_);
   if (!terminal_.ok()) return terminal_;
   int64_t scanned = 0;
@@ -51,15 +58,15 @@ absl::StatusOr<std::optional<Event>> Subscription::Next() {
       return terminal_;
     }
     if (!page_.empty()) {
-      Event event = std::move(page_.front());
+      std::shared_ptr<const Event> event = std::move(page_.front());
       page_.pop_front();
-      last_delivered_id_.store(event.id);
-      return std::optional<Event>(std::move(event));
+      last_delivered_id_.store(event->id);
+      return event;
     }
     if (replaying_) {
       if (scanned >= kMaxScanPages * page_size_) {
         queue_->Wake();  // More history to scan: ask to be called again.
-        return std::optional<Event>();
+        return nullptr;
       }
       absl::Status status = ReadPage(scanned);
       if (!status.ok()) {
@@ -74,9 +81,9 @@ absl::StatusOr<std::optional<Event>> Subscription::Next() {
       case internal::SubscriberQueue::PopState::kEvent:
         cursor_ = event->id;
         last_delivered_id_.store(event->id);
-        return std::optional<Event>(*event);
+        return event;
       case internal::SubscriberQueue::PopState::kEmpty:
-        return std::optional<Event>();
+        return nullptr;
       case internal::SubscriberQueue::PopState::kOverflowed:
         terminal_ = absl::ResourceExhaustedError(absl::StrCat(
             "the subscriber fell more than ", queue_->capacity(),
@@ -122,7 +129,9 @@ absl::Status Subscription::ReadPage(int64_t& scanned) {
   scanned += scan.rows;
   if (scan.rows > 0) cursor_ = scan.last_id;
   for (Event& event : rows) {
-    if (queue_->selector().MatchesFilter(event)) page_.push_back(std::move(event));
+    if (queue_->selector().MatchesFilter(event)) {
+      page_.push_back(std::make_shared<const Event>(std::move(event)));
+    }
   }
   const bool exhausted = scan.rows < page_size_;
   if (bounded) {

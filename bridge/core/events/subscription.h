@@ -69,6 +69,10 @@ class Subscription {
   // database error is returned as is and the next call retries.
   absl::StatusOr<std::optional<Event>> Next();
 
+  // Next() without copying: live events are shared by every subscriber that
+  // receives them. nullptr when none is ready now. Same contract otherwise.
+  absl::StatusOr<std::shared_ptr<const Event>> NextShared();
+
   // The id of the last event Next() returned; before the first, the position
   // the subscription started from. Resuming with after_id = this misses nothing.
   int64_t last_delivered_id() const { return last_delivered_id_.load(); }
@@ -107,7 +111,7 @@ class Subscription {
   bool registered_;  // Receiving live events > replay_end_.
   int64_t replay_end_ = 0;
   int64_t cursor_;   // Every event <= cursor_ was delivered or did not match.
-  std::deque<Event> page_;
+  std::deque<std::shared_ptr<const Event>> page_;
 };
 
 }  // namespace pipebridge::core::events
