@@ -25,7 +25,7 @@ BridgeServer::BridgeServer(const ServerConfig& config, const rpc::Logger& logger
     : config_(config),
       logger_(logger),
       token_(std::move(token)),
-      info_(Version(), {"bridge", "entities", "templates"}),
+      info_(Version(), {"bridge", "entities", "templates", "context"}),
       discovery_(config.discovery_dir.empty() ? DefaultDiscoveryDir() : config.discovery_dir) {}
 
 namespace {
@@ -122,6 +122,8 @@ absl::StatusOr<std::unique_ptr<BridgeServer>> BridgeServer::Start(const ServerCo
   deps.info = &server->info_;
   deps.store = server->store_.get();
   PB_ASSIGN_OR_RETURN(deps.templates, LoadTemplates(config, logger));
+  server->contexts_ = std::make_unique<core::context::ContextResolver>(*server->store_, deps.templates);
+  deps.contexts = server->contexts_.get();
   PB_RETURN_IF_ERROR(service::RegisterServices(server->methods_, deps));
 
   // Order matters: logging sees every outcome, auth refuses before any work is done.

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "adapters/grpc/grpc_server.h"
+#include "bridge/core/context/context_resolver.h"
 #include "bridge/core/entities/entity_store.h"
 #include "bridge/rpc/dispatcher.h"
 #include "bridge/rpc/logger.h"
@@ -43,6 +44,7 @@ class BridgeServer {
   std::string token_;
   service::ServerInfo info_;
   std::unique_ptr<core::entities::EntityStore> store_;
+  std::unique_ptr<core::context::ContextResolver> contexts_;
   rpc::MethodTable methods_;
   std::unique_ptr<rpc::Dispatcher> dispatcher_;
   std::unique_ptr<grpc_adapter::GrpcServer> grpc_;

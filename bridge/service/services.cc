@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "bridge/core/status_macros.h"
 #include "bridge/service/bridge_service.h"
+#include "bridge/service/context_service.h"
 #include "bridge/service/entity_service.h"
 #include "bridge/service/template_service.h"
 #include "pipebridge/v1/bridge.pb.h"
@@ -34,6 +35,7 @@ absl::Status RegisterServices(rpc::MethodTable& table, const ServiceDeps& deps) 
   PB_RETURN_IF_ERROR(RegisterBridgeService(table, *deps.info));
   PB_RETURN_IF_ERROR(RegisterEntityService(table, *deps.store));
   PB_RETURN_IF_ERROR(RegisterTemplateService(table, deps.templates));
+  PB_RETURN_IF_ERROR(RegisterContextService(table, *deps.contexts));
   return absl::OkStatus();
 }
 

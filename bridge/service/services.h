@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "absl/status/status.h"
+#include "bridge/core/context/context_resolver.h"
 #include "bridge/core/entities/entity_store.h"
 #include "bridge/core/templates/template_set.h"
 #include "bridge/rpc/method_table.h"
@@ -15,6 +16,7 @@ namespace pipebridge::service {
 struct ServiceDeps {
   const ServerInfo* info = nullptr;
   core::entities::EntityStore* store = nullptr;
+  const core::context::ContextResolver* contexts = nullptr;
   // Null when the project has no templates.yml.
   std::shared_ptr<const core::templates::TemplateSet> templates;
 };

@@ -85,13 +85,14 @@ absl::StatusOr<DemoProject> SeedDemoProject(EntityStore& store) {
       const char* status;
       std::vector<std::string> assets;
     };
+    // Codes are alphanumeric: the demo templates' Shot key (filter_by alphanumeric) reads them.
     const std::vector<ShotSpec> shot_specs = {
-        {"sq010_sh010", sq010, 1001, 1048, "fin", {"junkyard"}},
-        {"sq010_sh020", sq010, 1001, 1072, "ip", {"hero", "junkyard"}},
-        {"sq010_sh030", sq010, 1001, 1036, "ip", {"hero", "lantern"}},
-        {"sq020_sh010", sq020, 1001, 1060, "rdy", {"hero", "villain"}},
-        {"sq020_sh020", sq020, 1001, 1024, "wtg", {"villain", "toolbox"}},
-        {"sq020_sh030", sq020, 1001, 1090, "wtg", {"hero", "villain", "junkyard"}}};
+        {"sh010", sq010, 1001, 1048, "fin", {"junkyard"}},
+        {"sh020", sq010, 1001, 1072, "ip", {"hero", "junkyard"}},
+        {"sh030", sq010, 1001, 1036, "ip", {"hero", "lantern"}},
+        {"sh040", sq020, 1001, 1060, "rdy", {"hero", "villain"}},
+        {"sh050", sq020, 1001, 1024, "wtg", {"villain", "toolbox"}},
+        {"sh060", sq020, 1001, 1090, "wtg", {"hero", "villain", "junkyard"}}};
     std::vector<int64_t> shots;
     int cut_order = 0;
     for (const ShotSpec& s : shot_specs) {
