@@ -1,0 +1,29 @@
+// PublishedFile entity records <-> Publish values.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "bridge/core/publishes/publish.h"
+#include "bridge/core/publishes/publish_context.h"
+#include "nlohmann/json.hpp"
+
+namespace pipebridge::core::publishes {
+
+// The `data` of the PublishedFile Create for a validated request.
+nlohmann::json PublishedFileData(const RegisterRequest& request, const ContextLinks& context, int64_t version,
+                                 const std::vector<int64_t>& dependency_ids);
+
+// Fields a read asks for to build a Publish.
+const std::vector<std::string>& PublishedFileFields();
+
+// A Publish from a PublishedFile record holding PublishedFileFields()
+// (dependency_ids left empty: they live in pb_publish_dependencies).
+Publish PublishFromRecord(const nlohmann::json& record);
+
+// The last path component (the PublishedFile "code", as ShotGrid names it).
+std::string FileNameOf(const std::string& path);
+
+}  // namespace pipebridge::core::publishes
