@@ -250,7 +250,9 @@ absl::StatusOr<json> EntityStore::CreateInTransaction(sqlite::Transaction& txn,
   absl::Time now = clock_();
   std::string stamp = FormatDateTime(now);
   std::vector<std::string> columns = {"\"f_created_at\"", "\"f_updated_at\""};
-  std::vector<sqlite::Value> params = {stamp, stamp};
+  std::vector<sqlite::Value> params;
+  params.emplace_back(stamp);
+  params.emplace_back(stamp);
   for (const FieldValue& v : values) AppendColumns(v, columns, params);
   std::vector<std::string> marks(columns.size(), "?");
   PB_ASSIGN_OR_RETURN(sqlite::Statement insert,
@@ -337,7 +339,8 @@ absl::StatusOr<json> EntityStore::UpdateInTransaction(sqlite::Transaction& txn,
   }
   if (!changed.empty()) {
     std::vector<std::string> columns = {"\"f_updated_at\""};
-    std::vector<sqlite::Value> params = {FormatDateTime(now)};
+    std::vector<sqlite::Value> params;
+    params.emplace_back(FormatDateTime(now));
     for (const FieldValue& v : changed) AppendColumns(v, columns, params);
     for (std::string& col : columns) col = absl::StrCat(col, " = ?");
     params.emplace_back(request.id);

@@ -1,5 +1,7 @@
 #include "bridge/core/entities/find_query.h"
 
+#include <limits>
+
 #include "absl/strings/str_cat.h"
 #include "bridge/core/entities/field_resolver.h"
 #include "bridge/core/entities/filter_compiler.h"
@@ -41,6 +43,9 @@ absl::StatusOr<std::vector<json>> RunFind(sqlite::Connection& c, const Schema& s
   }
   if (request.page > 1 && request.limit == 0) {
     return absl::InvalidArgumentError(absl::StrCat(prefix, "page: paging needs a limit"));
+  }
+  if (request.limit > 0 && request.page - 1 > std::numeric_limits<int64_t>::max() / request.limit) {
+    return absl::InvalidArgumentError(absl::StrCat(prefix, "page: too large"));
   }
   FieldResolver resolver(schema, *type);
   RecordReader reader(resolver);

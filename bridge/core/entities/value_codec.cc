@@ -1,7 +1,5 @@
 #include "bridge/core/entities/value_codec.h"
 
-#include <cmath>
-
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 

@@ -1,5 +1,7 @@
 // Every bad-input case names the offending element by its request path and
 // never leaks SQL.
+#include <limits>
+
 #include "tests/core/entities/test_store.h"
 
 namespace pipebridge::core::entities::testing {
@@ -89,6 +91,8 @@ TEST_F(ErrorsTest, RequestLevelErrors) {
   request.page = 0;
   request.limit = 5;
   ExpectInvalid(store_->Find(request).status(), "page: pages are numbered from 1");
+  request.page = std::numeric_limits<int64_t>::max();
+  ExpectInvalid(store_->Find(request).status(), "page: too large");
   request.page = 1;
   request.filter_operator = "either";
   ExpectInvalid(store_->Find(request).status(), "filter_operator: expected \"any\" or \"all\", got \"either\"");
