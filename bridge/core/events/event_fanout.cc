@@ -31,7 +31,10 @@ void EventFanout::Deliver(std::shared_ptr<const Event> event) {
         absl::Status failure = absl::UnavailableError(absl::StrCat(
             "events ", delivered_through_ + 1, " to ", event->id - 1,
             " could not be delivered live; resume from the last delivered id"));
-        for (const std::shared_ptr<SubscriberQueue>& queue : queues_) queue->Fail(failure);
+        for (std::shared_ptr<SubscriberQueue>& queue : queues_) {
+          queue->Fail(failure);
+          wake.push_back(std::move(queue));
+        }
         queues_.clear();
         delivered_through_ = event->id - 1;
       }

@@ -46,7 +46,6 @@ void SubscriberQueue::Fail(absl::Status status) {
     failure_ = std::move(status);
     queue_.clear();
   }
-  Wake();
 }
 
 SubscriberQueue::PopState SubscriberQueue::Pop(int64_t after_id,

@@ -32,7 +32,8 @@ class SubscriberQueue {
   // Enqueues `event` when the selector wants it. When the queue is full the
   // subscriber is ended (overflowed) and its queued events are released.
   OfferResult Offer(const std::shared_ptr<const Event>& event);
-  // Ends the subscriber with `status` (the fan-out could not deliver); wakes it.
+  // Ends the subscriber with `status` (the fan-out could not deliver). The
+  // caller then calls Wake() (outside the fan-out's lock).
   void Fail(absl::Status status);
 
   // ---- Consumer side (the Subscription). ----

@@ -270,11 +270,12 @@ void SubscriptionTest::RunSeamRound() {
   for (int i = 0; i < 40; ++i) PublishOk("seed.x");
   std::atomic<bool> go{false};
   std::atomic<bool> stop{false};
+  std::atomic<int64_t> last_published{first + 39};
   std::vector<std::thread> writers;
   for (int w = 0; w < kWriters; ++w) {
     writers.emplace_back([&, w] {
       while (!go.load()) std::this_thread::yield();
-      for (int i = 0; !stop.load(); ++i) {
+      for (int i = 0; !stop.load() && i < 1500; ++i) {  // Bounded for slow (sanitizer) builds.
         const char* topic = w % 2 ? "odd.w" : "even.w";
         if (i % 10 == 0) {
           // Some transactions append several events at once.
@@ -286,7 +287,10 @@ void SubscriptionTest::RunSeamRound() {
                            return absl::OkStatus();
                          }).ok());
         } else {
-          PublishOk(topic, json{{"w", w}});
+          int64_t id = PublishOk(topic, json{{"w", w}});
+          int64_t seen = last_published.load();
+          while (id > seen && !last_published.compare_exchange_weak(seen, id)) {
+          }
         }
         if (i % 10 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
       }
@@ -320,7 +324,7 @@ void SubscriptionTest::RunSeamRound() {
     // Late resumers: from ids the writers already passed.
     for (int64_t back : {30, 3}) {
       SubscribeOptions late;
-      late.after_id = std::max<int64_t>(1, static_cast<int64_t>(ListIds().size()) - back);
+      late.after_id = std::max<int64_t>(1, last_published.load() - back);
       late.replay_page_size = 11;
       used.push_back(late);
       consumers.push_back(std::make_unique<Consumer>(*log_, late));
@@ -349,6 +353,48 @@ void SubscriptionTest::RunSeamRound() {
     EXPECT_EQ(consumer.ids(), expected) << "consumer " << i << " started after "
                                         << consumer.start();
   }
+}
+
+TEST_F(SubscriptionTest, EventCommittedButNotYetDeliveredIsNotDuplicated) {
+  // Hold event 1 between its COMMIT and its live delivery: an after-commit
+  // callback registered before Append's runs first and blocks.
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool committed = false;
+  bool release = false;
+  std::thread writer([&] {
+    absl::Status status = db_->Write([&](sqlite::Transaction& txn) -> absl::Status {
+      txn.AfterCommit([&] {
+        std::unique_lock<std::mutex> lock(mutex);
+        committed = true;
+        cv.notify_all();
+        cv.wait(lock, [&] { return release; });
+      });
+      return log_->Append(txn, Draft("a.b")).status();
+    });
+    EXPECT_TRUE(status.ok()) << status;
+  });
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    cv.wait(lock, [&] { return committed; });
+  }
+  // The replay reads event 1 from the database, then goes live before the
+  // fan-out has delivered it.
+  SubscribeOptions options;
+  options.from_beginning = true;
+  auto sub = SubscribeOk(options);
+  std::vector<int64_t> ids;
+  ASSERT_TRUE(Drain(*sub, ids).ok());
+  EXPECT_EQ(ids, std::vector<int64_t>{1});
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    release = true;
+    cv.notify_all();
+  }
+  writer.join();  // Event 1 now reaches the live queue too.
+  PublishOk("a.b");
+  ASSERT_TRUE(Drain(*sub, ids).ok());
+  EXPECT_EQ(ids, Range(1, 2));
 }
 
 TEST_F(SubscriptionTest, SlowSubscriberEndsWithResourceExhaustedWhileFastGetsAll) {
@@ -388,6 +434,21 @@ TEST_F(SubscriptionTest, SlowSubscriberEndsWithResourceExhaustedWhileFastGetsAll
   PublishOk("a.b");
   ASSERT_TRUE(Drain(*resumed, rest).ok());
   EXPECT_EQ(rest, Range(6, 56));
+}
+
+TEST_F(SubscriptionTest, NextSharedHandsEverySubscriberTheSameLiveEvent) {
+  auto first = SubscribeOk({});
+  auto second = SubscribeOk({});
+  PublishOk("a.b", json{{"big", std::string(1000, 'x')}});
+  auto a = first->NextShared();
+  auto b = second->NextShared();
+  ASSERT_TRUE(a.ok() && *a != nullptr);
+  ASSERT_TRUE(b.ok() && *b != nullptr);
+  EXPECT_EQ(a->get(), b->get()) << "one copy for every subscriber";
+  EXPECT_EQ((*a)->id, 1);
+  auto none = first->NextShared();
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, nullptr);
 }
 
 TEST_F(SubscriptionTest, WakeupFiresWhenTheConsumerFoundNothing) {
