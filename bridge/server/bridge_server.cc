@@ -14,6 +14,7 @@
 #include "bridge/rpc/logging_interceptor.h"
 #include "bridge/core/entities/demo_project.h"
 #include "bridge/core/templates/templates_yaml_loader.h"
+#include "bridge/server/change_events.h"
 #include "bridge/server/token.h"
 #include "bridge/service/services.h"
 
@@ -25,7 +26,7 @@ BridgeServer::BridgeServer(const ServerConfig& config, const rpc::Logger& logger
     : config_(config),
       logger_(logger),
       token_(std::move(token)),
-      info_(Version(), {"bridge", "entities", "templates", "context"}),
+      info_(Version(), {"bridge", "entities", "templates", "context", "events"}),
       discovery_(config.discovery_dir.empty() ? DefaultDiscoveryDir() : config.discovery_dir) {}
 
 namespace {
@@ -85,24 +86,32 @@ absl::StatusOr<std::unique_ptr<core::entities::EntityStore>> OpenStore(const Ser
     return absl::Status(store.status().code(),
                         absl::StrCat("project store: ", store.status().message()));
   }
-  if (config.demo) {
-    PB_ASSIGN_OR_RETURN(auto demo, core::entities::SeedDemoProject(**store));
-    if (demo.created) logger.Info("demo project created", {{"project_id", demo.project_id}});
-  }
   logger.Info("project store open", {{"path", path}});
   return store;
 }
 
-// Code of the store's first project, for GetInfo.
-std::string ProjectCode(const core::entities::EntityStore& store) {
+// The store's first project: GetInfo reports its code, events carry it.
+struct ProjectIdentity {
+  core::events::ProjectRef ref;
+  std::string code;
+};
+
+ProjectIdentity FirstProject(const core::entities::EntityStore& store) {
   core::entities::FindRequest find;
   find.entity_type = "Project";
-  find.fields = {"code"};
+  find.fields = {"code", "name"};
   find.limit = 1;
   auto projects = store.Find(find);
-  if (!projects.ok() || projects->empty()) return "";
-  const auto& code = (*projects)[0].value("code", nlohmann::json());
-  return code.is_string() ? code.get<std::string>() : "";
+  if (!projects.ok() || projects->empty()) return {};
+  const auto& project = (*projects)[0];
+  ProjectIdentity identity;
+  identity.ref.type = "Project";
+  identity.ref.id = project["id"].get<int64_t>();
+  const auto& name = project.value("name", nlohmann::json());
+  identity.ref.name = name.is_string() ? name.get<std::string>() : "";
+  const auto& code = project.value("code", nlohmann::json());
+  identity.code = code.is_string() ? code.get<std::string>() : "";
+  return identity;
 }
 
 }  // namespace
@@ -116,7 +125,16 @@ absl::StatusOr<std::unique_ptr<BridgeServer>> BridgeServer::Start(const ServerCo
   std::unique_ptr<BridgeServer> server(new BridgeServer(config, logger, std::move(token)));
 
   PB_ASSIGN_OR_RETURN(server->store_, OpenStore(config, logger));
-  server->info_.set_project(ProjectCode(*server->store_));
+  PB_ASSIGN_OR_RETURN(server->events_, core::events::EventLog::Open(server->store_->database()));
+  // From here on every change of the store is an event (the demo seed included).
+  server->store_->SetChangeListener(MakeChangeEventListener(*server->events_, server->project_));
+  if (config.demo) {
+    PB_ASSIGN_OR_RETURN(auto demo, core::entities::SeedDemoProject(*server->store_));
+    if (demo.created) logger.Info("demo project created", {{"project_id", demo.project_id}});
+  }
+  ProjectIdentity project = FirstProject(*server->store_);
+  server->project_ = project.ref;
+  server->info_.set_project(project.code);
 
   service::ServiceDeps deps;
   deps.info = &server->info_;
@@ -124,6 +142,9 @@ absl::StatusOr<std::unique_ptr<BridgeServer>> BridgeServer::Start(const ServerCo
   PB_ASSIGN_OR_RETURN(deps.templates, LoadTemplates(config, logger));
   server->contexts_ = std::make_unique<core::context::ContextResolver>(*server->store_, deps.templates);
   deps.contexts = server->contexts_.get();
+  deps.events = server->events_.get();
+  deps.project = &server->project_;
+  deps.runner = &server->runner_;
   PB_RETURN_IF_ERROR(service::RegisterServices(server->methods_, deps));
 
   // Order matters: logging sees every outcome, auth refuses before any work is done.

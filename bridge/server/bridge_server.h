@@ -9,12 +9,14 @@
 #include "adapters/grpc/grpc_server.h"
 #include "bridge/core/context/context_resolver.h"
 #include "bridge/core/entities/entity_store.h"
+#include "bridge/core/events/event_log.h"
 #include "bridge/rpc/dispatcher.h"
 #include "bridge/rpc/logger.h"
 #include "bridge/rpc/method_table.h"
 #include "bridge/server/discovery_file.h"
 #include "bridge/server/server_config.h"
 #include "bridge/service/server_info.h"
+#include "bridge/service/task_runner.h"
 
 namespace pipebridge::server {
 
@@ -31,6 +33,7 @@ class BridgeServer {
   std::string grpc_address() const { return grpc_->address(); }
   const std::string& discovery_path() const { return discovery_.path(); }
   core::entities::EntityStore& store() { return *store_; }
+  core::events::EventLog& events() { return *events_; }
 
   // Stops accepting calls, lets in-flight ones finish within the configured grace, then
   // removes the discovery file. Idempotent.
@@ -45,6 +48,9 @@ class BridgeServer {
   service::ServerInfo info_;
   std::unique_ptr<core::entities::EntityStore> store_;
   std::unique_ptr<core::context::ContextResolver> contexts_;
+  std::unique_ptr<core::events::EventLog> events_;
+  core::events::ProjectRef project_;
+  service::TaskRunner runner_{1};
   rpc::MethodTable methods_;
   std::unique_ptr<rpc::Dispatcher> dispatcher_;
   std::unique_ptr<grpc_adapter::GrpcServer> grpc_;

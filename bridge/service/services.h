@@ -6,9 +6,11 @@
 #include "absl/status/status.h"
 #include "bridge/core/context/context_resolver.h"
 #include "bridge/core/entities/entity_store.h"
+#include "bridge/core/events/event_log.h"
 #include "bridge/core/templates/template_set.h"
 #include "bridge/rpc/method_table.h"
 #include "bridge/service/server_info.h"
+#include "bridge/service/task_runner.h"
 
 namespace pipebridge::service {
 
@@ -17,6 +19,11 @@ struct ServiceDeps {
   const ServerInfo* info = nullptr;
   core::entities::EntityStore* store = nullptr;
   const core::context::ContextResolver* contexts = nullptr;
+  core::events::EventLog* events = nullptr;
+  // The project custom events are stamped with.
+  const core::events::ProjectRef* project = nullptr;
+  // Pumps event subscriptions.
+  TaskRunner* runner = nullptr;
   // Null when the project has no templates.yml.
   std::shared_ptr<const core::templates::TemplateSet> templates;
 };

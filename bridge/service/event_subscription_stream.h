@@ -1,0 +1,48 @@
+// One EventService/Subscribe call: pulls events from a core subscription and sends them
+// one at a time, the next only when the last was written (backpressure by write
+// completion), so a slow client fills its own bounded queue in the log and is ended with
+// RESOURCE_EXHAUSTED there, never slowing writers or other subscribers.
+#pragma once
+
+#include <memory>
+#include <mutex>
+
+#include "bridge/core/events/event_log.h"
+#include "bridge/rpc/stream.h"
+#include "bridge/service/task_runner.h"
+
+namespace pipebridge::service {
+
+class EventSubscriptionStream : public rpc::StreamObserver {
+ public:
+  // Subscribes with `options` and starts sending; on a bad request finishes the stream
+  // with the log's error.
+  static std::unique_ptr<EventSubscriptionStream> Start(core::events::EventLog& log,
+                                                         core::events::SubscribeOptions options,
+                                                         rpc::ServerStream& stream, TaskRunner& runner);
+  ~EventSubscriptionStream() override;
+
+  void OnSendDone(bool ok) override;
+  void OnCancel() override;
+  void OnDone() override;
+
+ private:
+  // Shared with tasks queued on the runner, which may run after the call is over.
+  struct State {
+    std::mutex mutex;
+    rpc::ServerStream* stream = nullptr;  // null once the call is over
+    std::unique_ptr<core::events::Subscription> subscription;
+    bool sending = false;
+    bool scheduled = false;
+    TaskRunner* runner = nullptr;
+  };
+  explicit EventSubscriptionStream(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+  static void Schedule(const std::shared_ptr<State>& state);
+  static void Pump(const std::shared_ptr<State>& state);
+  void End();
+
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace pipebridge::service
