@@ -8,10 +8,14 @@
 #define PB_STATUS_CONCAT_(a, b) PB_STATUS_CONCAT_INNER_(a, b)
 
 // Returns the status of `expr` from the enclosing function when it is not OK.
-#define PB_RETURN_IF_ERROR(expr)                          \
-  do {                                                    \
-    ::absl::Status pb_status_ = (expr);                   \
-    if (!pb_status_.ok()) return pb_status_;              \
+// The variable is named per line, so a PB_RETURN_IF_ERROR inside a lambda passed to another
+// does not shadow the outer one (-Wshadow).
+#define PB_RETURN_IF_ERROR(expr) \
+  PB_RETURN_IF_ERROR_IMPL_(PB_STATUS_CONCAT_(pb_status_, __LINE__), expr)
+#define PB_RETURN_IF_ERROR_IMPL_(status, expr) \
+  do {                                         \
+    ::absl::Status status = (expr);            \
+    if (!status.ok()) return status;           \
   } while (false)
 
 // `PB_ASSIGN_OR_RETURN(auto x, MakeX());` assigns the value of a StatusOr or
