@@ -8,6 +8,7 @@
 #include "bridge/core/publishes/publish_context.h"
 #include "bridge/core/publishes/publish_record.h"
 #include "bridge/core/publishes/publish_store.h"
+#include "bridge/core/publishes/register_queue.h"
 #include "bridge/core/publishes/register_validation.h"
 #include "bridge/core/publishes/version_counter.h"
 #include "bridge/core/status_macros.h"
@@ -131,12 +132,12 @@ absl::StatusOr<Publish> PublishStore::RegisterInTransaction(sqlite::Transaction&
 }
 
 absl::StatusOr<Publish> PublishStore::Register(const RegisterRequest& request) {
-  Publish publish;
-  PB_RETURN_IF_ERROR(store_.database().Write([&](sqlite::Transaction& txn) -> absl::Status {
-    PB_ASSIGN_OR_RETURN(publish, RegisterInTransaction(txn, request));
-    return absl::OkStatus();
-  }));
-  return publish;
+  // A request that is wrong on its face never joins (and never spoils) a
+  // group commit.
+  PB_RETURN_IF_ERROR(ValidateRegisterRequest(request));
+  PB_RETURN_IF_ERROR(ParseContext(request.context).status());
+  PB_RETURN_IF_ERROR(CheckTemplate(options_.templates.get(), request));
+  return register_queue_->Register(request);
 }
 
 absl::StatusOr<std::vector<Publish>> PublishStore::RegisterMany(const std::vector<RegisterRequest>& requests) {

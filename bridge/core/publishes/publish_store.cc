@@ -10,6 +10,7 @@
 #include "bridge/core/publishes/publish_record.h"
 #include "bridge/core/publishes/publish_tables.h"
 #include "bridge/core/publishes/publishes_schema.h"
+#include "bridge/core/publishes/register_queue.h"
 #include "bridge/core/status_macros.h"
 
 namespace pipebridge::core::publishes {
@@ -24,7 +25,12 @@ constexpr size_t kIdsPerFind = 500;
 }  // namespace
 
 PublishStore::PublishStore(entities::EntityStore& store, PublishStoreOptions options)
-    : store_(store), options_(std::move(options)) {}
+    : store_(store),
+      options_(std::move(options)),
+      register_queue_(std::make_unique<RegisterQueue>(*this, store.database(),
+                                                      std::max<size_t>(1, options_.max_register_batch))) {}
+
+PublishStore::~PublishStore() = default;
 
 absl::StatusOr<std::unique_ptr<PublishStore>> PublishStore::Open(entities::EntityStore& store,
                                                                  PublishStoreOptions options) {

@@ -41,6 +41,7 @@
 // The EntityStore (and the TemplateSet) must outlive the PublishStore.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -54,7 +55,11 @@
 
 namespace pipebridge::core::publishes {
 
+class RegisterQueue;
+
 struct PublishStoreOptions {
+  // Most Register calls committed together (group commit).
+  size_t max_register_batch = 256;
   // Templates a RegisterRequest's template_name refers to; null: none loaded
   // (a request naming a template is then INVALID_ARGUMENT `template`).
   std::shared_ptr<const templates::TemplateSet> templates;
@@ -92,10 +97,13 @@ class PublishStore {
   // store's schema lacks the publish fields (merge PublishesSchemaYaml()).
   static absl::StatusOr<std::unique_ptr<PublishStore>> Open(entities::EntityStore& store,
                                                             PublishStoreOptions options = {});
+  ~PublishStore();
 
   // --- Writes -------------------------------------------------------------
   // All-or-nothing: on error nothing is stored (no entity, no dependency rows,
-  // no version consumed). Returns the publish as stored.
+  // no version consumed). Returns the publish as stored, once committed.
+  // Concurrent calls are group-committed (register_queue.h): one transaction
+  // and one fsync for every Register waiting at that moment.
   absl::StatusOr<Publish> Register(const RegisterRequest& request);
   // Many publishes in one transaction (one commit, one fsync): all or none.
   // A request may depend on an earlier one of the batch by path. Errors carry
@@ -141,6 +149,7 @@ class PublishStore {
 
   entities::EntityStore& store_;
   const PublishStoreOptions options_;
+  std::unique_ptr<RegisterQueue> register_queue_;
 };
 
 }  // namespace pipebridge::core::publishes

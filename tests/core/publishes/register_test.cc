@@ -252,5 +252,40 @@ TEST_F(PublishTest, ConcurrentRegistersFromThreadsGetDistinctVersions) {
   for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i], static_cast<int64_t>(i + 1));
 }
 
+// Group commit: a request that fails inside a shared transaction (its path is
+// taken) fails alone; every other request of the batch still commits.
+TEST_F(PublishTest, ConcurrentRegistersWithFailuresFailOnlyThemselves) {
+  MustRegister(Request("/p/taken"));
+  constexpr int kThreads = 8;
+  constexpr int kEach = 25;
+  std::atomic<int> ok{0}, already_exists{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const bool clash = i % 5 == 0;
+        RegisterRequest request =
+            Request(clash ? "/p/taken" : "/p/g" + std::to_string(t) + "_" + std::to_string(i), "grouped");
+        absl::StatusOr<Publish> p = publishes_->Register(request);
+        if (p.ok()) {
+          ++ok;
+        } else if (p.status().code() == absl::StatusCode::kAlreadyExists && clash) {
+          ++already_exists;
+        } else {
+          ++other;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(already_exists.load(), kThreads * kEach / 5);
+  EXPECT_EQ(ok.load(), kThreads * kEach * 4 / 5);
+  PB_ASSERT_OK_AND_ASSIGN(std::vector<Publish> latest, publishes_->FindLatest({ShotContext(), "grouped", ""}));
+  ASSERT_EQ(latest.size(), 1u);
+  EXPECT_EQ(latest[0].version, ok.load());  // No version consumed by a failed Register.
+  EXPECT_EQ(CountRows("pb_publishes"), ok.load() + 1);
+}
+
 }  // namespace
 }  // namespace pipebridge::core::publishes::testing
