@@ -68,8 +68,9 @@ int64_t EventFanout::Register(std::shared_ptr<SubscriberQueue> queue) {
 void EventFanout::Unregister(const SubscriberQueue* queue) {
   std::shared_ptr<SubscriberQueue> released;  // Destroyed outside the lock.
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = std::find_if(queues_.begin(), queues_.end(),
-                         [queue](const std::shared_ptr<SubscriberQueue>& q) { return q.get() == queue; });
+  auto it = std::find_if(
+      queues_.begin(), queues_.end(),
+      [queue](const std::shared_ptr<SubscriberQueue>& q) { return q.get() == queue; });
   if (it == queues_.end()) return;
   released = std::move(*it);
   *it = std::move(queues_.back());

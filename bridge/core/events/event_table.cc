@@ -29,7 +29,8 @@ absl::Status CreateEventTables(sqlite::Connection& connection) {
 absl::StatusOr<LogBounds> ReadBounds(sqlite::Connection& connection) {
   PB_ASSIGN_OR_RETURN(
       sqlite::Statement stmt,
-      connection.Prepare("SELECT pruned_through, (SELECT MAX(id) FROM pb_events) FROM pb_event_log"));
+      connection.Prepare(
+          "SELECT pruned_through, (SELECT MAX(id) FROM pb_events) FROM pb_event_log"));
   PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
   LogBounds bounds;
   if (!row) return absl::DataLossError("the event log's state row is missing");
