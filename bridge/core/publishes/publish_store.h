@@ -103,7 +103,8 @@ class PublishStore {
   // All-or-nothing: on error nothing is stored (no entity, no dependency rows,
   // no version consumed). Returns the publish as stored, once committed.
   // Concurrent calls are group-committed (register_queue.h): one transaction
-  // and one fsync for every Register waiting at that moment.
+  // and one fsync for every Register waiting at that moment. Must not be
+  // called from inside a Database::Write (use RegisterInTransaction there).
   absl::StatusOr<Publish> Register(const RegisterRequest& request);
   // Many publishes in one transaction (one commit, one fsync): all or none.
   // A request may depend on an earlier one of the batch by path. Errors carry
