@@ -10,15 +10,6 @@
 #include "bridge/core/status_macros.h"
 
 namespace pipebridge::core::events {
-namespace {
-
-// Rows one Next() call may scan without finding a match before it yields
-// (returns nullopt and wakes itself) so a narrow filter over a long history
-// never holds the caller's thread for long.
-constexpr int64_t kMaxScanPages = 8;
-
-}  // namespace
-
 Subscription::Subscription(sqlite::Database& db, std::shared_ptr<internal::EventFanout> fanout,
                            std::shared_ptr<internal::SubscriberQueue> queue, Start start)
     : db_(db),
@@ -51,7 +42,6 @@ absl::StatusOr<std::optional<Event>> Subscription::Next() {
 absl::StatusOr<std::shared_ptr<const Event>> Subscription::NextShared() {
   std::lock_guard<std::mutex> lock(next_mutex_);
   if (!terminal_.ok()) return terminal_;
-  int64_t scanned = 0;
   while (true) {
     if (closed_.load()) {
       terminal_ = absl::CancelledError("the subscription was closed");
@@ -64,11 +54,9 @@ absl::StatusOr<std::shared_ptr<const Event>> Subscription::NextShared() {
       return event;
     }
     if (replaying_) {
-      if (scanned >= kMaxScanPages * page_size_) {
-        queue_->Wake();  // More history to scan: ask to be called again.
-        return nullptr;
-      }
-      absl::Status status = ReadPage(scanned);
+      // Never calls the wakeup from here: a consumer may hold its own lock
+      // around Next() that its wakeup takes.
+      absl::Status status = ReadPage();
       if (!status.ok()) {
         if (status.code() == absl::StatusCode::kOutOfRange) terminal_ = status;
         return status;
@@ -100,7 +88,7 @@ absl::StatusOr<std::shared_ptr<const Event>> Subscription::NextShared() {
   }
 }
 
-absl::Status Subscription::ReadPage(int64_t& scanned) {
+absl::Status Subscription::ReadPage() {
   std::vector<Event> rows;
   internal::ScanResult scan;
   const bool bounded = registered_;
@@ -126,7 +114,6 @@ absl::Status Subscription::ReadPage(int64_t& scanned) {
     return absl::OkStatus();
   });
   if (!io_status.ok()) return io_status;
-  scanned += scan.rows;
   if (scan.rows > 0) cursor_ = scan.last_id;
   for (Event& event : rows) {
     if (queue_->selector().MatchesFilter(event)) {

@@ -65,8 +65,10 @@ class Subscription {
   //   OUT_OF_RANGE when events after after_id were pruned by retention (the
   //   message names the oldest retained id) or after_id is beyond the newest
   //   event; UNAVAILABLE when live delivery failed; CANCELLED after Close().
-  // While replaying, a call reads the database (one or a few pages); a
-  // database error is returned as is and the next call retries.
+  // While replaying, a call reads the database page by page until it finds a
+  // matching event or reaches the live position (a narrow filter over a long
+  // history may read many pages in one call); a database error is returned
+  // as is and the next call retries. Next() never calls the wakeup itself.
   absl::StatusOr<std::optional<Event>> Next();
 
   // Next() without copying: live events are shared by every subscriber that
@@ -93,7 +95,7 @@ class Subscription {
                std::shared_ptr<internal::SubscriberQueue> queue, Start start);
 
   // Reads the next page of history into page_; may register for live events.
-  absl::Status ReadPage(int64_t& scanned);
+  absl::Status ReadPage();
 
   sqlite::Database& db_;
   const std::shared_ptr<internal::EventFanout> fanout_;
