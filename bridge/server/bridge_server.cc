@@ -13,6 +13,7 @@
 #include "bridge/rpc/deadline_interceptor.h"
 #include "bridge/rpc/logging_interceptor.h"
 #include "bridge/core/entities/demo_project.h"
+#include "bridge/core/publishes/publishes_schema.h"
 #include "bridge/core/templates/templates_yaml_loader.h"
 #include "bridge/server/change_events.h"
 #include "bridge/server/token.h"
@@ -26,7 +27,7 @@ BridgeServer::BridgeServer(const ServerConfig& config, const rpc::Logger& logger
     : config_(config),
       logger_(logger),
       token_(std::move(token)),
-      info_(Version(), {"bridge", "entities", "templates", "context", "events"}),
+      info_(Version(), {"bridge", "entities", "templates", "context", "publishes", "events"}),
       discovery_(config.discovery_dir.empty() ? DefaultDiscoveryDir() : config.discovery_dir) {}
 
 namespace {
@@ -80,6 +81,7 @@ absl::StatusOr<std::unique_ptr<core::entities::EntityStore>> OpenStore(const Ser
     }
     options.schema = std::move(schema).value();
   }
+  PB_RETURN_IF_ERROR(core::publishes::AddPublishesSchema(options.schema));
   const std::string path = config.project_dir + "/pipebridge.db";
   auto store = core::entities::EntityStore::Open(path, std::move(options));
   if (!store.ok()) {
@@ -140,6 +142,11 @@ absl::StatusOr<std::unique_ptr<BridgeServer>> BridgeServer::Start(const ServerCo
   deps.info = &server->info_;
   deps.store = server->store_.get();
   PB_ASSIGN_OR_RETURN(deps.templates, LoadTemplates(config, logger));
+  core::publishes::PublishStoreOptions publish_options;
+  publish_options.templates = deps.templates;
+  PB_ASSIGN_OR_RETURN(server->publishes_,
+                      core::publishes::PublishStore::Open(*server->store_, publish_options));
+  deps.publishes = server->publishes_.get();
   server->contexts_ = std::make_unique<core::context::ContextResolver>(*server->store_, deps.templates);
   deps.contexts = server->contexts_.get();
   deps.events = server->events_.get();

@@ -10,6 +10,7 @@
 #include "bridge/core/context/context_resolver.h"
 #include "bridge/core/entities/entity_store.h"
 #include "bridge/core/events/event_log.h"
+#include "bridge/core/publishes/publish_store.h"
 #include "bridge/rpc/dispatcher.h"
 #include "bridge/rpc/logger.h"
 #include "bridge/rpc/method_table.h"
@@ -49,6 +50,7 @@ class BridgeServer {
   std::unique_ptr<core::entities::EntityStore> store_;
   std::unique_ptr<core::context::ContextResolver> contexts_;
   std::unique_ptr<core::events::EventLog> events_;
+  std::unique_ptr<core::publishes::PublishStore> publishes_;
   core::events::ProjectRef project_;
   service::TaskRunner runner_{1};
   rpc::MethodTable methods_;
