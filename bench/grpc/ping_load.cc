@@ -110,6 +110,8 @@ int main(int argc, char** argv) {
   pipebridge::rpc::Logger logger(pipebridge::rpc::LogLevel::kError);
   pipebridge::server::ServerConfig config;
   config.grpc_port = 0;
+  config.http_port = -1;  // only the gRPC transport is measured here
+  config.tcp_port = -1;
   char discovery[] = "/tmp/pipebridge-bench-XXXXXX";
   config.discovery_dir = std::string(::mkdtemp(discovery)) + "/discovery";
   auto bridge = pipebridge::server::BridgeServer::Start(config, logger);

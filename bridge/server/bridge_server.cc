@@ -171,6 +171,29 @@ absl::StatusOr<std::unique_ptr<BridgeServer>> BridgeServer::Start(const ServerCo
   server->info_.AddEndpoint({"grpc", server->grpc_->address()});
   server->running_ = true;
 
+  if (config.http_port >= 0 || config.tcp_port >= 0) {
+    jsonrpc::JsonRpcServerOptions json_options;
+    json_options.host = config.host;
+    json_options.http_port = config.http_port;
+    json_options.tcp_port = config.tcp_port;
+    json_options.token = server->token_;
+    json_options.server_version = Version();
+    json_options.protocol_version = service::kProtocolVersion;
+    auto json_server = jsonrpc::JsonRpcServer::Start(*server->dispatcher_, json_options);
+    if (!json_server.ok()) {
+      server->grpc_->Shutdown(absl::ZeroDuration());
+      server->running_ = false;
+      return json_server.status();
+    }
+    server->jsonrpc_ = std::move(json_server).value();
+    if (config.http_port >= 0) {
+      server->info_.AddEndpoint({"jsonrpc-ws", absl::StrCat("ws://", server->jsonrpc_->http_address(), "/rpc")});
+    }
+    if (config.tcp_port >= 0) {
+      server->info_.AddEndpoint({"jsonrpc-tcp", server->jsonrpc_->tcp_address()});
+    }
+  }
+
   DiscoveryInfo discovery;
   discovery.pid = static_cast<int>(::getpid());
   discovery.version = Version();
@@ -182,11 +205,14 @@ absl::StatusOr<std::unique_ptr<BridgeServer>> BridgeServer::Start(const ServerCo
   discovery.started_at =
       absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", server->info_.started_at(), absl::UTCTimeZone());
   if (absl::Status published = server->discovery_.Publish(discovery); !published.ok()) {
+    if (server->jsonrpc_) server->jsonrpc_->Shutdown(absl::ZeroDuration());
     server->grpc_->Shutdown(absl::ZeroDuration());
     server->running_ = false;
     return published;
   }
-  logger.Info("listening", {{"transport", "grpc"}, {"address", server->grpc_->address()}});
+  for (const auto& endpoint : server->info_.endpoints()) {
+    logger.Info("listening", {{"transport", endpoint.transport}, {"address", endpoint.address}});
+  }
   logger.Info("discovery file written", {{"path", server->discovery_.path()}});
   return server;
 }
@@ -197,6 +223,8 @@ void BridgeServer::Shutdown() {
   if (!running_) return;
   running_ = false;
   logger_.Info("shutting down", {{"grace_ms", absl::ToInt64Milliseconds(config_.shutdown_grace)}});
+  // Both drain at once: the JSON listeners first stop accepting, then gRPC's grace runs.
+  if (jsonrpc_) jsonrpc_->Shutdown(config_.shutdown_grace);
   grpc_->Shutdown(config_.shutdown_grace);
   discovery_.Remove();
   logger_.Info("stopped");

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "adapters/grpc/grpc_server.h"
+#include "adapters/jsonrpc/jsonrpc_server.h"
 #include "bridge/core/context/context_resolver.h"
 #include "bridge/core/entities/entity_store.h"
 #include "bridge/core/events/event_log.h"
@@ -32,6 +33,8 @@ class BridgeServer {
   const std::string& token() const { return token_; }
   int grpc_port() const { return grpc_->port(); }
   std::string grpc_address() const { return grpc_->address(); }
+  // Null when the listener is turned off.
+  const jsonrpc::JsonRpcServer* jsonrpc() const { return jsonrpc_.get(); }
   const std::string& discovery_path() const { return discovery_.path(); }
   core::entities::EntityStore& store() { return *store_; }
   core::events::EventLog& events() { return *events_; }
@@ -56,6 +59,7 @@ class BridgeServer {
   rpc::MethodTable methods_;
   std::unique_ptr<rpc::Dispatcher> dispatcher_;
   std::unique_ptr<grpc_adapter::GrpcServer> grpc_;
+  std::unique_ptr<jsonrpc::JsonRpcServer> jsonrpc_;
   DiscoveryFile discovery_;
   bool running_ = false;
 };

@@ -51,8 +51,14 @@ int main(int argc, char** argv) {
     std::cerr << "pipebridge: " << server.status().message() << "\n";
     return kExitRuntime;
   }
-  std::cout << "pipebridge " << Version() << " listening: grpc " << (*server)->grpc_address()
-            << "\ndiscovery file: " << (*server)->discovery_path() << std::endl;
+  std::cout << "pipebridge " << Version() << " listening:\n";
+  auto discovery = DiscoveryFile::Read((*server)->discovery_path());
+  if (discovery.ok()) {
+    for (const auto& [transport, address] : discovery->endpoints) {
+      std::cout << "  " << transport << "  " << address << "\n";
+    }
+  }
+  std::cout << "discovery file: " << (*server)->discovery_path() << std::endl;
 
   int received = 0;
   sigwait(&stop_signals, &received);

@@ -33,6 +33,15 @@ absl::Status ParsePort(const std::string& value, int* port) {
   return absl::OkStatus();
 }
 
+// A port, or -1 for "no such listener".
+absl::Status ParseListenerPort(const std::string& value, int* port) {
+  if (value == "-1") {
+    *port = -1;
+    return absl::OkStatus();
+  }
+  return ParsePort(value, port);
+}
+
 absl::Status ParseMillis(const std::string& value, absl::Duration* duration) {
   int64_t ms = 0;
   if (!absl::SimpleAtoi(value, &ms) || ms <= 0) {
@@ -77,6 +86,10 @@ const std::vector<Setting>& Settings() {
        [](const std::string& v, ServerConfig& c) { return ParseBool(v, &c.allow_remote); }},
       {"grpc-port", "native gRPC port (default 47731; 0 picks a free one)", false,
        [](const std::string& v, ServerConfig& c) { return ParsePort(v, &c.grpc_port); }},
+      {"http-port", "HTTP port: JSON-RPC over WebSocket at /rpc (default 47732; 0 picks one; -1 off)",
+       false, [](const std::string& v, ServerConfig& c) { return ParseListenerPort(v, &c.http_port); }},
+      {"tcp-port", "JSON-RPC over TCP, newline-delimited (default 47733; 0 picks one; -1 off)", false,
+       [](const std::string& v, ServerConfig& c) { return ParseListenerPort(v, &c.tcp_port); }},
       {"discovery-dir", "folder of the discovery file (default $XDG_RUNTIME_DIR/pipebridge)", false,
        [](const std::string& v, ServerConfig& c) {
          if (v.empty()) return absl::InvalidArgumentError("must not be empty");

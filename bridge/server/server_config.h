@@ -13,6 +13,8 @@ namespace pipebridge::server {
 
 // Stable default ports: a Photoshop UXP manifest must name the endpoint it may reach.
 inline constexpr int kDefaultGrpcPort = 47731;
+inline constexpr int kDefaultHttpPort = 47732;  // JSON-RPC over WebSocket at /rpc
+inline constexpr int kDefaultTcpPort = 47733;   // JSON-RPC over TCP, one message per line
 
 struct ServerConfig {
   // Literal IP address every listener binds; loopback unless allow_remote.
@@ -20,6 +22,9 @@ struct ServerConfig {
   bool allow_remote = false;
   // 0 picks a free port (tests); the discovery file tells clients which.
   int grpc_port = kDefaultGrpcPort;
+  // -1 turns a listener off.
+  int http_port = kDefaultHttpPort;
+  int tcp_port = kDefaultTcpPort;
   // Folder of the per-user discovery file; empty means the default (see DefaultDiscoveryDir).
   std::string discovery_dir;
   rpc::LogLevel log_level = rpc::LogLevel::kInfo;

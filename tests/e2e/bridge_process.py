@@ -26,7 +26,7 @@ class BridgeProcess:
     def start(self, timeout=20.0):
         log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
-            [self.binary, "serve", "--grpc-port", "0",
+            [self.binary, "serve", "--grpc-port", "0", "--http-port", "0", "--tcp-port", "0",
              "--discovery-dir", self.discovery_dir] + self.extra_args,
             stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout

@@ -22,6 +22,8 @@ class InProcessBridge : public ::testing::Test {
     char pattern[] = "/tmp/pipebridge-service-test-XXXXXX";
     root_ = ::mkdtemp(pattern);
     config_.grpc_port = 0;
+    config_.http_port = 0;
+    config_.tcp_port = 0;
     config_.discovery_dir = root_ + "/discovery";
     config_.project_dir = root_ + "/project";
     config_.shutdown_grace = absl::Seconds(1);

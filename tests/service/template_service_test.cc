@@ -183,6 +183,8 @@ TEST_F(BadTemplatesTest, ServerRefusesToStartWithABrokenTemplatesFile) {
   std::ofstream(root + "/templates.yml") << "keys:\n  Shot: {type: str}\npaths:\n  bad: \"{Shot}/{Nope}\"\n";
   server::ServerConfig config;
   config.grpc_port = 0;
+  config.http_port = 0;
+  config.tcp_port = 0;
   config.discovery_dir = root + "/discovery";
   config.project_dir = root + "/project";
   config.templates = root + "/templates.yml";
