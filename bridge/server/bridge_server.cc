@@ -27,7 +27,7 @@ BridgeServer::BridgeServer(const ServerConfig& config, const rpc::Logger& logger
     : config_(config),
       logger_(logger),
       token_(std::move(token)),
-      info_(Version(), {"bridge", "entities", "templates", "context", "publishes", "events"}),
+      info_(Version(), {"bridge", "entities", "templates", "context", "publishes", "events", "hosts"}),
       discovery_(config.discovery_dir.empty() ? DefaultDiscoveryDir() : config.discovery_dir) {}
 
 namespace {
@@ -147,6 +147,8 @@ absl::StatusOr<std::unique_ptr<BridgeServer>> BridgeServer::Start(const ServerCo
   PB_ASSIGN_OR_RETURN(server->publishes_,
                       core::publishes::PublishStore::Open(*server->store_, publish_options));
   deps.publishes = server->publishes_.get();
+  server->hosts_ = std::make_unique<core::hosts::HostRegistry>();
+  deps.hosts = server->hosts_.get();
   server->contexts_ = std::make_unique<core::context::ContextResolver>(*server->store_, deps.templates);
   deps.contexts = server->contexts_.get();
   deps.events = server->events_.get();

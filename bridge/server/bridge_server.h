@@ -11,6 +11,7 @@
 #include "bridge/core/context/context_resolver.h"
 #include "bridge/core/entities/entity_store.h"
 #include "bridge/core/events/event_log.h"
+#include "bridge/core/hosts/host_registry.h"
 #include "bridge/core/publishes/publish_store.h"
 #include "bridge/rpc/dispatcher.h"
 #include "bridge/rpc/logger.h"
@@ -54,6 +55,8 @@ class BridgeServer {
   std::unique_ptr<core::context::ContextResolver> contexts_;
   std::unique_ptr<core::events::EventLog> events_;
   std::unique_ptr<core::publishes::PublishStore> publishes_;
+  // After events_: its worker publishes host events, so it must go first.
+  std::unique_ptr<core::hosts::HostRegistry> hosts_;
   core::events::ProjectRef project_;
   service::TaskRunner runner_{1};
   rpc::MethodTable methods_;

@@ -6,6 +6,7 @@
 #include "bridge/service/context_service.h"
 #include "bridge/service/entity_service.h"
 #include "bridge/service/event_service.h"
+#include "bridge/service/host_service.h"
 #include "bridge/service/publish_service.h"
 #include "bridge/service/template_service.h"
 #include "pipebridge/v1/bridge.pb.h"
@@ -40,6 +41,7 @@ absl::Status RegisterServices(rpc::MethodTable& table, const ServiceDeps& deps) 
   PB_RETURN_IF_ERROR(RegisterContextService(table, *deps.contexts));
   PB_RETURN_IF_ERROR(RegisterPublishService(table, *deps.publishes));
   PB_RETURN_IF_ERROR(RegisterEventService(table, *deps.events, *deps.project, *deps.runner));
+  PB_RETURN_IF_ERROR(RegisterHostService(table, *deps.hosts, deps.events));
   return absl::OkStatus();
 }
 

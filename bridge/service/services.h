@@ -7,6 +7,7 @@
 #include "bridge/core/context/context_resolver.h"
 #include "bridge/core/entities/entity_store.h"
 #include "bridge/core/events/event_log.h"
+#include "bridge/core/hosts/host_registry.h"
 #include "bridge/core/publishes/publish_store.h"
 #include "bridge/core/templates/template_set.h"
 #include "bridge/rpc/method_table.h"
@@ -22,6 +23,7 @@ struct ServiceDeps {
   const core::context::ContextResolver* contexts = nullptr;
   core::events::EventLog* events = nullptr;
   core::publishes::PublishStore* publishes = nullptr;
+  core::hosts::HostRegistry* hosts = nullptr;
   // The project custom events are stamped with.
   const core::events::ProjectRef* project = nullptr;
   // Pumps event subscriptions.
