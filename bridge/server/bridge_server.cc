@@ -55,8 +55,8 @@ absl::StatusOr<std::shared_ptr<const core::templates::TemplateSet>> LoadTemplate
   return templates;
 }
 
-// The project's store, <project_dir>/pipebridge.db, with its schema; seeded with the demo
-// project when asked.
+// The project's store, <project_dir>/pipebridge.db, with its schema (default types, the
+// --entity-schema ones, and the fields publishes need). Seeding waits for the event log.
 absl::StatusOr<std::unique_ptr<core::entities::EntityStore>> OpenStore(const ServerConfig& config,
                                                                       const rpc::Logger& logger) {
   std::error_code error;
