@@ -1,6 +1,8 @@
 // Over simdjson's On-Demand API: members are visited once, params are skipped as raw text.
 #include "adapters/jsonrpc/jsonrpc_envelope.h"
 
+#include "adapters/jsonrpc/json_raw.h"
+
 #include <simdjson.h>
 
 #include "absl/strings/str_cat.h"
@@ -21,13 +23,6 @@ od::parser& ThreadParser() {
   return parser;
 }
 
-std::string_view TrimRight(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' ||
-                        s.back() == '\t')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 enum Member : unsigned {
   kJsonrpc = 1,
@@ -49,42 +44,6 @@ Member MemberOf(std::string_view key) {
   return kUnknown;
 }
 
-// Reads (and so validates) any value, returning its raw JSON text.
-simdjson::error_code Consume(od::value& value, od::json_type type, std::string_view* raw) {
-  switch (type) {
-    case od::json_type::object: {
-      od::object object;
-      if (auto e = value.get_object().get(object)) return e;
-      return object.raw_json().get(*raw);
-    }
-    case od::json_type::array: {
-      od::array array;
-      if (auto e = value.get_array().get(array)) return e;
-      return array.raw_json().get(*raw);
-    }
-    case od::json_type::string: {
-      *raw = TrimRight(value.raw_json_token());
-      std::string_view unused;
-      return value.get_string().get(unused);
-    }
-    case od::json_type::number: {
-      *raw = TrimRight(value.raw_json_token());
-      return IsJsonNumber(*raw) ? simdjson::SUCCESS : simdjson::NUMBER_ERROR;
-    }
-    case od::json_type::boolean: {
-      *raw = TrimRight(value.raw_json_token());
-      bool unused;
-      return value.get_bool().get(unused);
-    }
-    case od::json_type::null: {
-      *raw = TrimRight(value.raw_json_token());
-      bool is_null = false;
-      if (auto e = value.is_null().get(is_null)) return e;
-      return is_null ? simdjson::SUCCESS : simdjson::N_ATOM_ERROR;
-    }
-  }
-  return simdjson::INCORRECT_TYPE;
-}
 
 void AddProblem(Envelope* env, std::string problem) {
   if (env->problem.empty()) env->problem = std::move(problem);
@@ -114,12 +73,12 @@ simdjson::error_code ParseObject(od::object object, Envelope* env) {
     std::string_view raw;
     switch (m) {
       case kJsonrpc: {
-        if (auto e = Consume(value, type, &raw)) return e;
+        if (auto e = ConsumeRawJson(value, type, &raw)) return e;
         version_ok = raw == "\"2.0\"";
         break;
       }
       case kId: {
-        if (auto e = Consume(value, type, &raw)) return e;
+        if (auto e = ConsumeRawJson(value, type, &raw)) return e;
         if (type == od::json_type::string || type == od::json_type::number ||
             type == od::json_type::null) {
           env->id = raw;
@@ -132,13 +91,13 @@ simdjson::error_code ParseObject(od::object object, Envelope* env) {
         if (type == od::json_type::string) {
           if (auto e = value.get_string().get(env->method)) return e;
         } else {
-          if (auto e = Consume(value, type, &raw)) return e;
+          if (auto e = ConsumeRawJson(value, type, &raw)) return e;
           method_is_string = false;
         }
         break;
       }
       case kParams: {
-        if (auto e = Consume(value, type, &raw)) return e;
+        if (auto e = ConsumeRawJson(value, type, &raw)) return e;
         if (type == od::json_type::object) {
           env->params_kind = Envelope::ParamsKind::kObject;
           env->params = raw;
@@ -150,18 +109,18 @@ simdjson::error_code ParseObject(od::object object, Envelope* env) {
         break;
       }
       case kResult: {
-        if (auto e = Consume(value, type, &raw)) return e;
+        if (auto e = ConsumeRawJson(value, type, &raw)) return e;
         env->result = raw;
         break;
       }
       case kError: {
-        if (auto e = Consume(value, type, &raw)) return e;
+        if (auto e = ConsumeRawJson(value, type, &raw)) return e;
         env->error = raw;
         if (type != od::json_type::object) AddProblem(env, "\"error\" must be an object");
         break;
       }
       case kUnknown: {
-        if (auto e = Consume(value, type, &raw)) return e;
+        if (auto e = ConsumeRawJson(value, type, &raw)) return e;
         AddProblem(env, absl::StrCat("unknown member \"", absl::string_view(key.data(), key.size()),
                                      "\" (a request has jsonrpc, method, params and id)"));
         break;
@@ -195,7 +154,7 @@ simdjson::error_code ParseValue(od::value value, Envelope* env) {
     return ParseObject(object, env);
   }
   std::string_view raw;
-  if (auto e = Consume(value, type, &raw)) return e;
+  if (auto e = ConsumeRawJson(value, type, &raw)) return e;
   env->problem = "a JSON-RPC message is an object (or a batch: an array of objects)";
   return simdjson::SUCCESS;
 }

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "adapters/jsonrpc/json_raw.h"
 #include "adapters/jsonrpc/jsonrpc_envelope.h"
 #include "bridge/rpc/logger.h"
 
@@ -14,13 +15,6 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-std::string_view TrimRight(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' ||
-                        s.back() == '\t')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
@@ -36,38 +30,7 @@ absl::Status NotJson(std::string_view what) {
 simdjson::error_code Raw(od::value& value, std::string_view* raw) {
   od::json_type type;
   if (auto e = value.type().get(type)) return e;
-  switch (type) {
-    case od::json_type::object: {
-      od::object object;
-      if (auto e = value.get_object().get(object)) return e;
-      return object.raw_json().get(*raw);
-    }
-    case od::json_type::array: {
-      od::array array;
-      if (auto e = value.get_array().get(array)) return e;
-      return array.raw_json().get(*raw);
-    }
-    case od::json_type::string: {
-      *raw = TrimRight(value.raw_json_token());
-      std::string_view unused;
-      return value.get_string().get(unused);
-    }
-    case od::json_type::number:
-      *raw = TrimRight(value.raw_json_token());
-      return IsJsonNumber(*raw) ? simdjson::SUCCESS : simdjson::NUMBER_ERROR;
-    case od::json_type::boolean: {
-      *raw = TrimRight(value.raw_json_token());
-      bool unused;
-      return value.get_bool().get(unused);
-    }
-    case od::json_type::null: {
-      *raw = TrimRight(value.raw_json_token());
-      bool is_null = false;
-      if (auto e = value.is_null().get(is_null)) return e;
-      return is_null ? simdjson::SUCCESS : simdjson::N_ATOM_ERROR;
-    }
-  }
-  return simdjson::INCORRECT_TYPE;
+  return ConsumeRawJson(value, type, raw);
 }
 
 absl::Status ReadString(od::value& value, std::string_view path, std::string* out) {
