@@ -112,6 +112,8 @@ void JsonRpcConnection::HandleEnvelope(const Envelope& envelope,
     HandleInitialize(envelope, batch);
   } else if (envelope.method == "$/cancelRequest") {
     HandleCancel(envelope, batch);
+  } else if (envelope.method == "rpc.discover") {
+    HandleDiscover(envelope, batch);
   } else {
     HandleCall(envelope, batch);
   }
@@ -251,6 +253,20 @@ void JsonRpcConnection::HandleInitialize(const Envelope& envelope,
   }
   out->append("]}");
   EndReply(reply_batch, out);
+}
+
+void JsonRpcConnection::HandleDiscover(const Envelope& envelope,
+                                       const std::shared_ptr<BatchReply>& batch) {
+  if (envelope.kind == Envelope::Kind::kNotification) return;
+  if (!authenticated_) {
+    ReplyStatus(batch.get(), envelope.id,
+                absl::UnauthenticatedError("not authenticated: call $/initialize first"));
+    return;
+  }
+  std::string* out = BeginReply(batch.get(), envelope.id);
+  out->append("\"result\":");
+  out->append(state_->contract_description);
+  EndReply(batch.get(), out);
 }
 
 void JsonRpcConnection::HandleCancel(const Envelope& envelope,

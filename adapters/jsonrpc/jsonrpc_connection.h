@@ -101,6 +101,7 @@ class JsonRpcConnection : public std::enable_shared_from_this<JsonRpcConnection>
   void HandleCall(const Envelope& envelope, const std::shared_ptr<BatchReply>& batch);
   void HandleInitialize(const Envelope& envelope, const std::shared_ptr<BatchReply>& batch);
   void HandleCancel(const Envelope& envelope, const std::shared_ptr<BatchReply>& batch);
+  void HandleDiscover(const Envelope& envelope, const std::shared_ptr<BatchReply>& batch);
   void HandleClientResponse(const Envelope& envelope);
 
   // Answers: `id` is the raw JSON id ("null" when unknown). With a batch, the answer joins it.

@@ -65,6 +65,29 @@ TEST_F(ProtocolTest, ProtocolVersionMismatchNamesBothVersions) {
   EXPECT_EQ(client->Call(EchoRequest(2, "x"))["error"]["code"], 16);
 }
 
+TEST_F(ProtocolTest, DiscoverDescribesTheServedServicesWithoutAdapterCode) {
+  auto client = LineClient::Connect(tcp_port());
+  json refused = client->Call(json::parse(R"({"jsonrpc":"2.0","id":1,"method":"rpc.discover"})"));
+  EXPECT_EQ(refused["error"]["code"], 16) << refused.dump();
+  ASSERT_TRUE(client->Initialize().contains("result"));
+  json response = client->Call(json::parse(R"({"jsonrpc":"2.0","id":2,"method":"rpc.discover","params":{}})"));
+  ASSERT_TRUE(response.contains("result")) << response.dump();
+  const json& document = response["result"];
+  EXPECT_EQ(document["protocolVersion"], 1);
+  // The test-only service is reachable and described like the contract's own.
+  std::map<std::string, json> methods;
+  for (const json& service : document["services"]) {
+    for (const json& method : service["methods"]) methods[method["method"]] = method;
+  }
+  ASSERT_TRUE(methods.count("pipebridge.testing.v1.TestService/Echo")) << document["services"].dump();
+  EXPECT_EQ(methods["pipebridge.testing.v1.TestService/Echo"]["kind"], "unary");
+  EXPECT_EQ(methods["pipebridge.testing.v1.TestService/Count"]["kind"], "server_streaming");
+  EXPECT_EQ(methods["pipebridge.testing.v1.TestService/Chat"]["kind"], "bidi_streaming");
+  const json& echo = document["schemas"]["pipebridge.testing.v1.EchoRequest"];
+  EXPECT_EQ(echo["properties"]["text"]["type"], "string") << echo.dump();
+  EXPECT_EQ(echo["properties"]["delayMs"]["type"], "integer") << echo.dump();
+}
+
 TEST_F(ProtocolTest, NotificationGetsNoResponse) {
   auto client = Ready(tcp_port());
   ASSERT_TRUE(client->Send(R"({"jsonrpc":"2.0","method":"pipebridge.testing.v1.TestService/Echo","params":{"text":"n"}})"));
