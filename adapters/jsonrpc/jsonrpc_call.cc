@@ -138,7 +138,7 @@ void Call::QueueStreamMessage(std::string text) {
   connection_->Enqueue(std::move(text), this);
 }
 
-void Call::OnStreamSendDone(bool ok) {
+void Call::OnWritten(bool ok) {
   auto keep = shared_from_this();
   --sends_pending_;
   if (observer_ && !handler_done_) observer_->OnSendDone(ok);
