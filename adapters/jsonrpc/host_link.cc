@@ -78,6 +78,7 @@ void HostLink::Emit(const v1::AttachResponse& message) {
   switch (message.message_case()) {
     case v1::AttachResponse::kAttached:
       attached_ = true;
+      host_id_ = message.attached().host().id();
       absl::StrAppend(&text, "{\"jsonrpc\":\"2.0\",\"id\":", attach_id_, ",\"result\":");
       transcoding::MessageToJson(message.attached(), &text);
       text.push_back('}');

@@ -45,6 +45,8 @@ class HostLink final : public rpc::ServerStream,
   void Detach();
   // The connection closed: cancels the stream (the host is detached, its invocations fail).
   void Abort(const absl::Status& status);
+  // The host's id once attached, else empty.
+  const std::string& host_id() const { return host_id_; }
   // The stream is over; the connection may attach another host.
   bool ended() const { return ended_; }
 
@@ -70,6 +72,7 @@ class HostLink final : public rpc::ServerStream,
   std::unique_ptr<rpc::StreamObserver> observer_;
   std::shared_ptr<HostLink> self_;  // alive until ended and every write is reported
 
+  std::string host_id_;
   bool stream_started_ = false;   // the Dispatcher accepted the call: EndStream at the end
   bool attached_ = false;          // host.attach was answered with the host
   bool detach_requested_ = false;  // host.detach: no host.detached notification then

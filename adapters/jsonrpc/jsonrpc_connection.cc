@@ -197,6 +197,7 @@ void JsonRpcConnection::HandleCall(const Envelope& envelope,
   rpc::CallContext& ctx = call->context();
   ctx.identity().authenticated = true;
   ctx.identity().client = client_;
+  if (host_ && !host_->ended()) ctx.identity().host_id = host_->host_id();
   if (timeout.has_value()) ctx.set_requested_timeout(*timeout);
   Track(call.get());
   call->Start();

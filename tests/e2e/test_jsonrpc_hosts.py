@@ -201,7 +201,8 @@ class JsonRpcHostTest(unittest.TestCase):
         maya = self.peer("maya")
         nuke = self.peer("nuke")
         ids = {}
-        nuke.handlers["nuke.frame"] = lambda inv: {"frame": 1001}
+        callers = []
+        nuke.handlers["nuke.frame"] = lambda inv: callers.append(inv.get("callerHost")) or {"frame": 1001}
         # maya asks nuke, then itself, before it answers its own caller.
         maya.handlers["maya.inner"] = lambda inv: {"inner": True}
 
@@ -215,6 +216,8 @@ class JsonRpcHostTest(unittest.TestCase):
         reply = self.invoke(self.peer("tool"), ids["maya"], "maya.outer", {}, timeout_ms=10000)
         self.assertEqual(reply["result"]["result"], {"nuke": {"frame": 1001}, "self": {"inner": True}},
                          reply)
+        # The bridge tells nuke which host asked: the call came on maya's connection.
+        self.assertEqual(callers, [ids["maya"]])
 
     def test_heartbeat_update_commands_and_detach(self):
         host = self.peer("maya")
