@@ -136,10 +136,14 @@ void HostLink::OnInvocationAnswer(const std::string& invocation_id, const Client
   if (ended_ || observer_ == nullptr) return;
   v1::AttachRequest message;
   v1::InvocationResult* result = message.mutable_result();
-  result->set_invocation_id(invocation_id);
   if (answer.ok) {
-    if (absl::Status status = transcoding::JsonToMessage(answer.result_json, result->mutable_result());
-        !status.ok()) {
+    // The result is any JSON value; the codec reads objects, so it is read as the "result"
+    // member of an InvocationResult.
+    std::string json = "{\"result\":";
+    json.append(answer.result_json);
+    json.push_back('}');
+    if (absl::Status status = transcoding::JsonToMessage(json, result); !status.ok()) {
+      result->Clear();
       result->mutable_error()->set_code(static_cast<int>(absl::StatusCode::kInternal));
       result->mutable_error()->set_message(
           absl::StrCat("the host's result is not usable JSON: ", status.message()));
@@ -154,9 +158,13 @@ void HostLink::OnInvocationAnswer(const std::string& invocation_id, const Client
                            : absl::StrCat(answer.message, " (JSON-RPC error ", answer.code, ")"));
     if (!answer.data_json.empty()) {
       // Details are informative: a malformed data member is dropped, not fatal.
-      (void)transcoding::JsonToMessage(answer.data_json, error->mutable_details());
+      v1::HostError parsed;
+      if (transcoding::JsonToMessage("{\"details\":" + answer.data_json + "}", &parsed).ok()) {
+        *error->mutable_details() = parsed.details();
+      }
     }
   }
+  result->set_invocation_id(invocation_id);
   observer_->OnMessage(message);
 }
 

@@ -151,6 +151,29 @@ class JsonRpcHostTest(unittest.TestCase):
         self.assertTrue(request["id"].startswith("s:"), request)
         self.assertEqual(reply["result"]["result"]["id"], request["params"]["invocationId"])
 
+    def test_a_result_may_be_any_json_value(self):
+        host = self.peer("maya")
+        answers = iter(["done", 42, [1, "two"], None, {"nested": {"ok": True}}])
+        host.handlers["maya.echo"] = lambda inv: next(answers)
+        host_id = self.attach(host, [ECHO])["host"]["id"]
+        tool = self.peer("tool")
+        results = [self.invoke(tool, host_id, "maya.echo", {"text": "x"})["result"].get("result")
+                   for _ in range(5)]
+        self.assertEqual(results, ["done", 42, [1, "two"], None, {"nested": {"ok": True}}])
+
+    def test_invoke_stream_ends_and_the_connection_keeps_serving(self):
+        host = self.peer("maya")
+        host.handlers["maya.echo"] = lambda inv: {"echo": inv["args"]["text"]}
+        host_id = self.attach(host, [ECHO])["host"]["id"]
+        tool = self.peer("tool")
+        for round in range(3):
+            reply = tool.call("pipebridge.v1.HostService/InvokeStream", {
+                "host": {"hostId": host_id}, "command": "maya.echo", "args": {"text": str(round)}})
+            self.assertEqual(reply.get("result"), {}, reply)
+            stream = tool.notification("$/stream")["params"]["message"]
+            self.assertEqual(stream["result"]["result"], {"echo": str(round)})
+        self.assertIn("result", tool.call("pipebridge.v1.BridgeService/Ping", {"payload": "still here"}))
+
     def test_host_error_reaches_the_caller_with_its_code(self):
         host = self.peer("maya")
 
