@@ -39,7 +39,7 @@ export class BridgeProcess {
     this.exited = exited;
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const exit = await Promise.race([exited, sleep(20).then(() => null)]);
+      const exit = await within(exited, 20);
       if (exit) throw new Error(`pipebridge exited (${JSON.stringify(exit)}):\n${this.log()}`);
       const discovery = this.#readDiscovery();
       if (discovery?.pid === this.child.pid) {
@@ -64,7 +64,7 @@ export class BridgeProcess {
   async stop(timeoutMs = 15000) {
     if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
     this.child.kill("SIGTERM");
-    const exit = await Promise.race([this.exited, sleep(timeoutMs).then(() => null)]);
+    const exit = await within(this.exited, timeoutMs);
     if (!exit) await this.kill();
   }
 
@@ -96,6 +96,13 @@ export class BridgeProcess {
 
 function portOf(address) {
   return new URL(address.includes("://") ? address : `tcp://${address}`).port;
+}
+
+// The promise's value, or null when it takes longer than `ms` (the timer never outlives it).
+function within(promise, ms) {
+  let timer;
+  const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve(null), ms); });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export function sleep(ms) {

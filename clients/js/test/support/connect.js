@@ -1,0 +1,16 @@
+// How tests connect: Node 20 has no global WebSocket, so the `ws` package is injected, as
+// the README tells Node users to do.
+
+import WebSocket from "ws";
+import { connect } from "../../src/pipebridge.js";
+import { protoContract } from "./proto-contract.js";
+
+// INTERIM until /work/bin/pipebridge serves rpc.discover: the method list from the protos.
+const interimContract = protoContract();
+
+/** connect() to a BridgeProcess through its discovery folder, plus any other options. */
+export function connectTo(server, options = {}) {
+  return connect({ WebSocket, discoveryDir: server.discoveryDir, contract: interimContract, ...options });
+}
+
+export { WebSocket };
