@@ -14,3 +14,18 @@ export function connectTo(server, options = {}) {
 }
 
 export { WebSocket };
+
+/**
+ * A WebSocket constructor that records every JSON message the client sends, so that a test
+ * can see that `$/cancelRequest` went out. Returns {WebSocket, sent}.
+ */
+export function recordingWebSocket() {
+  const sent = [];
+  class RecordingWebSocket extends WebSocket {
+    send(data, ...rest) {
+      sent.push(JSON.parse(data));
+      return super.send(data, ...rest);
+    }
+  }
+  return { WebSocket: RecordingWebSocket, sent };
+}
