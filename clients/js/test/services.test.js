@@ -6,6 +6,7 @@ import { after, before, describe, test } from "node:test";
 
 import { BridgeProcess } from "./support/bridge-process.js";
 import { connectTo } from "./support/connect.js";
+import { protoContract } from "./support/proto-contract.js";
 
 let server;
 let bridge;
@@ -22,6 +23,20 @@ after(async () => {
 
 const photoshopWorkFields = { Sequence: "sq010", Shot: "sh010", Step: "comp", name: "main", version: 1 };
 const sh010 = { type: "Shot", id: 1 };
+
+test("rpc.discover gives every rpc of the .proto files a function of the bridge", () => {
+  const discovered = bridge.contract.services.flatMap((s) => s.methods.map((m) => `${m.method} ${m.kind}`)).sort();
+  const declared = protoContract().services.flatMap((s) => s.methods.map((m) => `${m.method} ${m.kind}`)).sort();
+  assert.deepEqual(discovered, declared);
+  const surface = { BridgeService: "server", EntityService: "entities", TemplateService: "templates",
+    ContextService: "context", PublishService: "publishes", EventService: "events", HostService: "hosts" };
+  for (const line of declared.filter((l) => !l.endsWith("bidi_streaming"))) {
+    const [, service, method] = /^pipebridge\.v1\.(\w+)\/(\w+)/.exec(line);
+    const name = method[0].toLowerCase() + method.slice(1);
+    assert.equal(typeof bridge[surface[service]]?.[name], "function", `bridge.${surface[service]}.${name}`);
+  }
+  assert.equal(bridge.hosts.attach, undefined, "bidirectional Attach is gRPC-only; hosts use attachHost()");
+});
 
 describe("server (BridgeService)", () => {
   test("getInfo names the demo project and protocol 1", async () => {

@@ -3,14 +3,10 @@
 
 import WebSocket from "ws";
 import { connect } from "../../src/pipebridge.js";
-import { protoContract } from "./proto-contract.js";
-
-// INTERIM until /work/bin/pipebridge serves rpc.discover: the method list from the protos.
-const interimContract = protoContract();
 
 /** connect() to a BridgeProcess through its discovery folder, plus any other options. */
 export function connectTo(server, options = {}) {
-  return connect({ WebSocket, discoveryDir: server.discoveryDir, contract: interimContract, ...options });
+  return connect({ WebSocket, discoveryDir: server.discoveryDir, ...options });
 }
 
 export { WebSocket };
