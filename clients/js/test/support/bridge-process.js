@@ -32,7 +32,9 @@ export class BridgeProcess {
     const log = openSync(this.logPath, "a");
     this.child = spawn(this.binary, ["serve", "--demo",
       "--discovery-dir", this.discoveryDir, "--project-dir", this.projectDir,
-      "--grpc-port", this.ports.grpc, "--http-port", this.ports.http, "--tcp-port", this.ports.tcp],
+      "--grpc-port", this.ports.grpc, "--http-port", this.ports.http, "--tcp-port", this.ports.tcp,
+      // Open subscriptions would hold a stop for the default 5 s grace.
+      "--shutdown-grace-ms", "300"],
       { stdio: ["ignore", log, log] });
     closeSync(log);
     const exited = new Promise((resolve) => this.child.once("exit", (code, signal) => resolve({ code, signal })));

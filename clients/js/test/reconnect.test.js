@@ -1,0 +1,123 @@
+// The bridge restarts (same ports, same project, a new token): the client reconnects with
+// backoff, re-reads the discovery file, and event subscriptions resume from the last event
+// they delivered, losing and repeating nothing.
+
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+
+import { Code } from "../src/pipebridge.js";
+import { BridgeProcess, sleep } from "./support/bridge-process.js";
+import { connectTo } from "./support/connect.js";
+
+const fastReconnect = { initialMs: 50, maxMs: 400 };
+let server;
+
+before(async () => {
+  server = await new BridgeProcess().start();
+});
+
+after(async () => {
+  await server?.dispose();
+});
+
+// Resolves with the next value of the iterator, or fails after `ms` instead of hanging.
+async function nextWithin(iterator, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms); });
+  try {
+    return await Promise.race([iterator.next(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function waitForState(bridge, state, ms) {
+  if (bridge.state === state) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { off(); reject(new Error(`bridge not ${state} within ${ms} ms (is ${bridge.state})`)); }, ms);
+    const off = bridge.on("state", (now) => {
+      if (now === state) { clearTimeout(timer); off(); resolve(); }
+    });
+  });
+}
+
+test("a subscription resumes after a restart with no lost and no repeated event", async () => {
+  const bridge = await connectTo(server, { reconnect: fastReconnect });
+  const states = [];
+  bridge.on("state", (state) => states.push(state));
+  try {
+    const { event: first } = await bridge.events.publish({ topic: "resume.test", payload: { n: 1 } });
+    const subscription = bridge.events.subscribe({ topics: ["resume.*"], afterId: String(BigInt(first.id) - 1n) });
+    const iterator = subscription[Symbol.asyncIterator]();
+    assert.equal((await nextWithin(iterator, 5000, "first event")).value.payload.n, 1);
+
+    const oldToken = server.token;
+    await server.restart();
+    assert.notEqual(server.token, oldToken, "a restarted bridge has a new token");
+    // Published by another client before this one is back: the resumed subscription replays them.
+    const other = await connectTo(server, { reconnect: false });
+    await other.events.publish({ topic: "resume.test", payload: { n: 2 } });
+    await other.events.publish({ topic: "resume.test", payload: { n: 3 } });
+    other.close();
+
+    const second = (await nextWithin(iterator, 10000, "event after the restart")).value;
+    const third = (await nextWithin(iterator, 5000, "third event")).value;
+    assert.deepEqual([second.payload.n, third.payload.n], [2, 3]);
+    assert.equal(BigInt(second.id), BigInt(first.id) + 1n, "the next id, nothing skipped");
+    assert.equal(subscription.lastEventId, third.id);
+
+    // Live again on the new connection.
+    await bridge.events.publish({ topic: "resume.test", payload: { n: 4 } });
+    assert.equal((await nextWithin(iterator, 5000, "live event")).value.payload.n, 4);
+    assert.deepEqual(states.filter((s, i) => s !== states[i - 1]).slice(0, 2), ["reconnecting", "ready"]);
+    subscription.cancel();
+  } finally {
+    bridge.close();
+  }
+});
+
+test("a call made while the bridge is down waits for it, within its deadline", async () => {
+  const bridge = await connectTo(server, { reconnect: fastReconnect });
+  try {
+    await server.stop();
+    await waitForState(bridge, "reconnecting", 5000);
+    await assert.rejects(bridge.server.ping({ payload: "too soon" }, { timeoutMs: 300 }), (error) => {
+      assert.equal(error.code, Code.DEADLINE_EXCEEDED);
+      assert.match(error.message, /no connection to the bridge before the deadline \(last attempt: .*\)/);
+      return true;
+    });
+    const waiting = bridge.server.ping({ payload: "patient" }, { timeoutMs: 15000 });
+    await sleep(200);
+    await server.start();
+    assert.deepEqual(await waiting, { payload: "patient" });
+    assert.equal(bridge.state, "ready");
+  } finally {
+    bridge.close();
+  }
+});
+
+test("a plain server stream does not outlive its connection: UNAVAILABLE", async () => {
+  const bridge = await connectTo(server, { reconnect: fastReconnect });
+  try {
+    const stream = bridge.stream("pipebridge.v1.EventService/Subscribe", { topics: ["nothing.ever"] });
+    await sleep(100);
+    const ended = assert.rejects(nextWithin(stream, 10000, "end of the stream"),
+      (error) => error.code === Code.UNAVAILABLE && /closed/.test(error.message));
+    await server.restart();
+    await ended;
+    await bridge.ready({ timeoutMs: 10000 });
+  } finally {
+    bridge.close();
+  }
+});
+
+test("with reconnect: false a drop closes the bridge for good", async () => {
+  const bridge = await connectTo(server, { reconnect: false });
+  try {
+    await server.restart();
+    await waitForState(bridge, "closed", 5000);
+    await assert.rejects(bridge.server.ping({}), (error) => error.code === Code.UNAVAILABLE);
+  } finally {
+    bridge.close();
+  }
+});
