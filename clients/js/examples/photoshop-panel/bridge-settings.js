@@ -1,0 +1,39 @@
+// Where the panel finds the bridge: the page's query (?url=...&token=..., for development
+// and the test), else in UXP the bridge's discovery file (the manifest asks for
+// localFileSystem access for that), else what the artist typed in the settings form
+// last time. Returns {url, token} or null when the artist has to say.
+
+const storageKey = "pipebridge.settings";
+
+export function bridgeSettings() {
+  const query = new URLSearchParams(globalThis.location?.search ?? "");
+  if (query.get("url") && query.get("token")) return { url: query.get("url"), token: query.get("token") };
+  return fromDiscoveryFile() ?? fromStorage();
+}
+
+export function rememberSettings(settings) {
+  globalThis.localStorage?.setItem(storageKey, JSON.stringify(settings));
+}
+
+// docs/protocol.md: $PIPEBRIDGE_DISCOVERY_DIR, else $XDG_RUNTIME_DIR/pipebridge, else
+// ~/.pipebridge. A UXP panel sees no environment variables, so only the last one.
+function fromDiscoveryFile() {
+  if (typeof globalThis.require !== "function") return null;
+  try {
+    const fs = globalThis.require("fs");
+    const os = globalThis.require("os");
+    const discovery = JSON.parse(fs.readFileSync(`${os.homedir()}/.pipebridge/bridge.json`, { encoding: "utf-8" }));
+    return { url: discovery.endpoints["jsonrpc-ws"], token: discovery.token };
+  } catch {
+    return null;
+  }
+}
+
+function fromStorage() {
+  try {
+    const saved = JSON.parse(globalThis.localStorage?.getItem(storageKey) ?? "null");
+    return saved?.url && saved?.token ? saved : null;
+  } catch {
+    return null;
+  }
+}
