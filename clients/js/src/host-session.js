@@ -88,6 +88,8 @@ export class HostSession {
     // The bridge sends host.cancel at the deadline too; this covers a connection gone quiet.
     const timer = deadlineDate ? setTimeout(() => controller.abort(new BridgeError(Code.DEADLINE_EXCEEDED, `${command}: the caller's deadline passed`)),
       Math.max(0, deadlineDate.getTime() - Date.now())) : undefined;
+    // A handler that ignores its signal may never settle; its timer must not outlive the abort.
+    controller.signal.addEventListener("abort", () => clearTimeout(timer), { once: true });
     try {
       return await handler(args ?? {}, {
         invocationId,
