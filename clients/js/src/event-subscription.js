@@ -88,7 +88,10 @@ export class EventSubscription {
 
   #resumable(error) {
     if (error.code === Code.RESOURCE_EXHAUSTED) return true;  // fell behind: resume from lastEventId
-    return error.code === Code.UNAVAILABLE && this.#bridge.state !== "closed";
+    // Only a lost connection: an UNAVAILABLE the bridge answered on a live connection would
+    // otherwise be retried in a tight loop. The bridge's state changes before the stream's
+    // error reaches us (the close handler runs before the rejection's continuation).
+    return error.code === Code.UNAVAILABLE && this.#bridge.state === "reconnecting";
   }
 
   #resumeRequest() {

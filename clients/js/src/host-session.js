@@ -18,6 +18,7 @@ export class HostSession {
   #heartbeat = undefined;
   #info = null;
   #leaseMs = null;
+  #attaching = null;        // the host.attach in flight
 
   /**
    * `hello`: {application, applicationVersion, pid, sessionId, user, displayName, commands},
@@ -54,14 +55,21 @@ export class HostSession {
     return this.#leaseMs;
   }
 
-  /** Sends host.attach on the current connection (used by attachHost and every reconnect). */
-  async attach() {
-    const attached = await this.#bridge.call("host.attach", { ...this.#hello, commands: this.#wireCommands });
-    this.#info = attached.host;
-    this.#leaseMs = Number(attached.leaseMs);
-    this.#startHeartbeat();
-    this.#hooks.onAttached(this.#info);
-    return this.#info;
+  /**
+   * Sends host.attach on the current connection (used by attachHost and every reconnect);
+   * while one is in flight, a second call shares it rather than attaching twice.
+   */
+  attach() {
+    this.#attaching ??= this.#bridge.call("host.attach", { ...this.#hello, commands: this.#wireCommands })
+      .then((attached) => {
+        this.#info = attached.host;
+        this.#leaseMs = Number(attached.leaseMs);
+        this.#startHeartbeat();
+        this.#hooks.onAttached(this.#info);
+        return this.#info;
+      })
+      .finally(() => { this.#attaching = null; });
+    return this.#attaching;
   }
 
   /** Replaces the commands offered (same shape as attachHost's). */
@@ -73,9 +81,12 @@ export class HostSession {
   /** Stops being a host; the connection stays open for calls. */
   async detach() {
     clearInterval(this.#heartbeat);
-    this.#hooks.onDetached();
-    await this.#bridge.call("host.detach", {});
-    this.#info = null;
+    try {
+      await this.#bridge.call("host.detach", {});
+    } finally {
+      this.#info = null;
+      this.#hooks.onDetached();  // even when the call failed: a lost connection detached us
+    }
   }
 
   /** Runs one `host.invoke`; its result or error is the answer to the bridge. */
