@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
+import { backoffDelay, backoffOptions } from "../src/backoff.js";
 import { Code } from "../src/pipebridge.js";
 import { BridgeProcess, sleep } from "./support/bridge-process.js";
 import { connectTo } from "./support/connect.js";
@@ -76,8 +77,20 @@ test("a subscription resumes after a restart with no lost and no repeated event"
   }
 });
 
+test("reconnect delays grow exponentially to the cap, with bounded jitter", () => {
+  const options = backoffOptions({ initialMs: 100, maxMs: 1000, jitter: 0.2 });
+  for (const [attempt, base] of [[0, 100], [1, 200], [2, 400], [3, 800], [4, 1000], [10, 1000]]) {
+    for (let i = 0; i < 50; i++) {
+      const delay = backoffDelay(options, attempt);
+      assert.ok(delay >= base * 0.8 && delay <= base * 1.2, `attempt ${attempt}: ${delay} ms, expected ${base} ms ± 20%`);
+    }
+  }
+});
+
 test("a call made while the bridge is down waits for it, within its deadline", async () => {
   const bridge = await connectTo(server, { reconnect: fastReconnect });
+  const failedAttempts = [];
+  bridge.on("state", (state, error) => { if (state === "reconnecting" && error) failedAttempts.push(Date.now()); });
   try {
     await server.stop();
     await waitForState(bridge, "reconnecting", 5000);
@@ -91,6 +104,8 @@ test("a call made while the bridge is down waits for it, within its deadline", a
     await server.start();
     assert.deepEqual(await waiting, { payload: "patient" });
     assert.equal(bridge.state, "ready");
+    // Down for ~0.5 s with delays of 50, 100, 200, 400 ms (± 20%): a handful of attempts, not a storm.
+    assert.ok(failedAttempts.length >= 2 && failedAttempts.length <= 8, `${failedAttempts.length} attempts`);
   } finally {
     bridge.close();
   }
