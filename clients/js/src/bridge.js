@@ -65,7 +65,12 @@ export class Bridge {
         throw new BridgeError(Code.INVALID_ARGUMENT, `connect: ${key}: expected a number of milliseconds > 0, got ${JSON.stringify(config[key])}`);
       }
     }
-    config.client = { name: "pipebridge-js", version: CLIENT_VERSION, ...config.client };
+    const { client } = config;
+    if (client !== undefined && (client === null || typeof client !== "object" ||
+        Object.entries(client).some(([key, value]) => !["name", "version"].includes(key) || typeof value !== "string"))) {
+      throw new BridgeError(Code.INVALID_ARGUMENT, `connect: client: expected {name, version} strings, got ${JSON.stringify(client)}`);
+    }
+    config.client = { name: "pipebridge-js", version: CLIENT_VERSION, ...client };
     this.#config = config;
     this.#backoff = backoffOptions(config.reconnect);
     this.#resolveEndpoint = endpointResolver(config);

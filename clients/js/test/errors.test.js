@@ -87,6 +87,8 @@ test("connect options are checked", async () => {
   await rejectsWith(connect({ WebSocket, discoveryDir: server.discoveryDir, retries: 3 }), Code.INVALID_ARGUMENT, /unknown option "retries"/);
   await rejectsWith(connect({ WebSocket, discoveryDir: server.discoveryDir, reconnect: { initialMs: 0 } }), Code.INVALID_ARGUMENT, /reconnect: need 0 < initialMs/);
   await rejectsWith(connect({ WebSocket, discoveryDir: server.discoveryDir, reconnect: { delay: 5 } }), Code.INVALID_ARGUMENT, /reconnect\.delay: unknown option/);
+  await rejectsWith(connect({ WebSocket, discoveryDir: server.discoveryDir, client: { name: 7 } }), Code.INVALID_ARGUMENT, /client: expected \{name, version\} strings/);
+  await rejectsWith(connect({ WebSocket, discoveryDir: server.discoveryDir, timeoutMs: 0 }), Code.INVALID_ARGUMENT, /timeoutMs: expected a number of milliseconds > 0, got 0/);
 });
 
 test("without a WebSocket constructor, connect says how to pass one", async () => {
