@@ -1,11 +1,12 @@
 // The Photoshop panel example in headless Chromium against a live bridge: it shows the
 // context of its (fake) document, refreshes its publishes on publish.created, and a Python
 // tool (standard library only, JSON-RPC over TCP) runs its photoshop.exportLayers command.
+// The panel's lib/pipebridge.js is the one-file bundle, as a packaged plugin carries it.
 // A screenshot goes to $PIPEBRIDGE_JS_ARTIFACTS (ctest: the build folder).
 
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
@@ -15,6 +16,7 @@ import { promisify } from "node:util";
 import { chromium } from "playwright-core";
 
 import { Code } from "../src/pipebridge.js";
+import { bundle } from "../tools/bundle.js";
 import { BridgeProcess } from "./support/bridge-process.js";
 import { connectTo } from "./support/connect.js";
 import { serveFolders } from "./support/static-server.js";
@@ -38,11 +40,14 @@ const pageErrors = [];
 before(async () => {
   server = await new BridgeProcess().start();
   tool = await connectTo(server);
-  site = await serveFolders({ "/": panelDir, "/lib/": join(clientDir, "src") });
+  profile = mkdtempSync(join(tmpdir(), "pipebridge-js-chromium-"));
+  const lib = join(profile, "lib");
+  mkdirSync(lib);
+  writeFileSync(join(lib, "pipebridge.js"), bundle()["pipebridge.mjs"]);
+  site = await serveFolders({ "/": panelDir, "/lib/": lib });
   ({ path: documentPath } = await tool.templates.apply({ template: "photoshop_shot_work",
     fields: { Sequence: "sq010", Shot: "sh010", Step: "comp", name: "main", version: 1 } }));
-  profile = mkdtempSync(join(tmpdir(), "pipebridge-js-chromium-"));
-  browser = await chromium.launchPersistentContext(profile, {
+  browser = await chromium.launchPersistentContext(join(profile, "chromium"), {
     executablePath: "/usr/bin/chromium", headless: true, args: chromiumFlags, viewport: { width: 340, height: 560 } });
   page = await browser.newPage();
   page.on("pageerror", (error) => pageErrors.push(error.message));

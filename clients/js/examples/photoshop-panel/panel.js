@@ -1,6 +1,7 @@
 // The panel: shows the pipeline context of the open document and the latest publishes of
 // that context (refreshed on every publish.created), and offers photoshop.exportLayers to
-// every other pipeline tool. ./lib/ is clients/js/src, copied in when packaging (README).
+// every other pipeline tool. ./lib/pipebridge.js is the client's one-file bundle, put there
+// when packaging (clients/js/README.md).
 
 import { connect } from "./lib/pipebridge.js";
 import { bridgeSettings, rememberSettings } from "./bridge-settings.js";

@@ -1,5 +1,5 @@
-// A tiny HTTP server on 127.0.0.1 for the panel test: serves a folder, plus the client's
-// src/ under /lib/ (the panel imports ./lib/pipebridge.js, as a packaged plugin would).
+// A tiny HTTP server on 127.0.0.1 for the panel test: serves folders under URL prefixes
+// (the panel's own, and its lib/ with the client in it).
 
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
