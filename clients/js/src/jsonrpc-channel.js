@@ -147,7 +147,16 @@ export class JsonRpcChannel {
     } catch (error) {
       reply = { jsonrpc: "2.0", id, error: jsonRpcErrorFrom(error) };
     }
-    if (!this.#closeError) this.#send(reply);
+    let text;
+    try {
+      text = JSON.stringify(reply);
+    } catch (error) {
+      // A result JSON cannot carry (a BigInt, a cycle) fails this one request; it must not
+      // throw out of the socket's message handler.
+      text = JSON.stringify({ jsonrpc: "2.0", id,
+        error: jsonRpcErrorFrom(new BridgeError(Code.INTERNAL, `${method}: the result is not JSON: ${error.message}`)) });
+    }
+    if (!this.#closeError && this.#socket.readyState === OPEN) this.#socket.send(text);
   }
 
   #protocolFailure(why) {

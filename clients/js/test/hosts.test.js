@@ -78,10 +78,11 @@ test("a command may return any JSON value, not only an object", { todo: "the bri
   }
 });
 
-test("a command's BridgeError reaches the caller with its code; other errors are UNKNOWN", async () => {
+test("a command's BridgeError reaches the caller with its code; other errors are UNKNOWN; a result that is not JSON is INTERNAL", async () => {
   const { bridge } = await host("failapp", [
     { name: "failapp.precondition", handler: () => { throw new BridgeError(Code.FAILED_PRECONDITION, "no document is open"); } },
     { name: "failapp.crash", handler: async () => { throw new TypeError("layer is undefined"); } },
+    { name: "failapp.bigint", handler: () => ({ size: 10n }) },
   ]);
   try {
     await assert.rejects(caller.hosts.invoke({ host: onApp("failapp"), command: "failapp.precondition", args: {} }), (error) => {
@@ -92,6 +93,11 @@ test("a command's BridgeError reaches the caller with its code; other errors are
     await assert.rejects(caller.hosts.invoke({ host: onApp("failapp"), command: "failapp.crash", args: {} }), (error) => {
       assert.equal(error.code, Code.UNKNOWN);
       assert.match(error.message, /layer is undefined/);
+      return true;
+    });
+    await assert.rejects(caller.hosts.invoke({ host: onApp("failapp"), command: "failapp.bigint", args: {} }), (error) => {
+      assert.equal(error.code, Code.INTERNAL);
+      assert.match(error.message, /the result is not JSON/);
       return true;
     });
     await assert.rejects(caller.hosts.invoke({ host: onApp("failapp"), command: "failapp.missing", args: {} }),
