@@ -7,6 +7,7 @@
 // yet has no id to resume from: it resumes live, and events of the gap are not replayed.
 
 import { checkCallOptions, checkRequest } from "./call-options.js";
+import { isConnectionLoss } from "./jsonrpc-channel.js";
 import { SUBSCRIBE_METHOD } from "./naming.js";
 import { anySignal } from "./signals.js";
 import { BridgeError, Code } from "./status.js";
@@ -25,6 +26,9 @@ export class EventSubscription {
     this.#request = checkRequest(SUBSCRIBE_METHOD, request);
     const { signal, deadline } = checkCallOptions(SUBSCRIBE_METHOD, options, Infinity);
     this.#signal = signal;
+    // The request goes out now, not at the first next(): events published after subscribe()
+    // returned reach a live subscription even if the loop starts later.
+    this.#stream = this.#open(this.#request, deadline);
     this.#iterator = this.#run(deadline);
   }
 
@@ -55,13 +59,7 @@ export class EventSubscription {
 
   // `deadline` (Date.now() instant or Infinity) bounds the whole subscription, resumes included.
   async *#run(deadline) {
-    let request = this.#request;
     for (;;) {
-      const timeoutMs = deadline === Infinity ? undefined : deadline - Date.now();
-      if (timeoutMs !== undefined && timeoutMs <= 0) {
-        throw new BridgeError(Code.DEADLINE_EXCEEDED, `${SUBSCRIBE_METHOD}: deadline exceeded while resuming`, { method: SUBSCRIBE_METHOD });
-      }
-      this.#stream = this.#bridge.stream(SUBSCRIBE_METHOD, request, { signal: this.#signal, timeoutMs });
       try {
         for await (const message of this.#stream) {
           const event = message.event;
@@ -82,16 +80,23 @@ export class EventSubscription {
         if (this.#stopped.signal.aborted) return;
         throw error;
       }
-      request = this.#resumeRequest();
+      this.#stream = this.#open(this.#resumeRequest(), deadline);
     }
+  }
+
+  #open(request, deadline) {
+    const timeoutMs = deadline === Infinity ? undefined : deadline - Date.now();
+    if (timeoutMs !== undefined && timeoutMs <= 0) {
+      throw new BridgeError(Code.DEADLINE_EXCEEDED, `${SUBSCRIBE_METHOD}: deadline exceeded while resuming`, { method: SUBSCRIBE_METHOD });
+    }
+    return this.#bridge.stream(SUBSCRIBE_METHOD, request, { signal: this.#signal, timeoutMs });
   }
 
   #resumable(error) {
     if (error.code === Code.RESOURCE_EXHAUSTED) return true;  // fell behind: resume from lastEventId
-    // Only a lost connection: an UNAVAILABLE the bridge answered on a live connection would
-    // otherwise be retried in a tight loop. The bridge's state changes before the stream's
-    // error reaches us (the close handler runs before the rejection's continuation).
-    return error.code === Code.UNAVAILABLE && this.#bridge.state === "reconnecting";
+    // Only a lost connection (an UNAVAILABLE the bridge answered would be retried in a tight
+    // loop), and not one this client closed for good.
+    return isConnectionLoss(error) && this.#bridge.state !== "closed";
   }
 
   #resumeRequest() {

@@ -7,6 +7,15 @@ import { BridgeError, Code, errorFromJsonRpc, jsonRpcErrorFrom } from "./status.
 
 const OPEN = 1;  // WebSocket.OPEN, read as a number: not every implementation has the static
 
+// The errors that mean "the connection is gone" (not an answer of the bridge), whenever
+// they are read: a stream read after the reconnect still knows why it ended.
+const connectionLosses = new WeakSet();
+
+/** True for the error a call or stream failed with because its connection closed. */
+export function isConnectionLoss(error) {
+  return connectionLosses.has(error);
+}
+
 /**
  * Opens a WebSocket and resolves once it is open.
  * Rejects with UNAVAILABLE when it closes first or does not open within `timeoutMs`.
@@ -165,8 +174,11 @@ export class JsonRpcChannel {
   }
 
   #closed(event) {
-    this.#closeError ??= new BridgeError(Code.UNAVAILABLE,
-      `the connection to the bridge closed (code ${event.code}${event.reason ? `: ${event.reason}` : ""})`);
+    if (!this.#closeError) {
+      this.#closeError = new BridgeError(Code.UNAVAILABLE,
+        `the connection to the bridge closed (code ${event.code}${event.reason ? `: ${event.reason}` : ""})`);
+      connectionLosses.add(this.#closeError);
+    }
     const pending = [...this.#pending.values()];
     this.#pending.clear();
     for (const call of pending) call.reject(this.#closeError);

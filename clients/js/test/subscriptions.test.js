@@ -27,6 +27,14 @@ async function publish(topic, payload = {}) {
 
 const before_ = (id) => String(BigInt(id) - 1n);
 
+async function waitFor(condition, ms) {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > ms) throw new Error(`condition not met within ${ms} ms`);
+    await sleep(10);
+  }
+}
+
 // Reads `count` events, failing instead of hanging when they do not come.
 async function take(subscription, count, timeoutMs = 5000) {
   const events = [];
@@ -59,6 +67,22 @@ test("replays from afterId, then goes live with no gap and no duplicate at the s
   const ids = events.map((e) => BigInt(e.id));
   assert.deepEqual(ids, ids.map((_, i) => ids[0] + BigInt(i)), "ids are gapless and increasing");
   assert.equal(subscription.lastEventId, events[4].id);
+});
+
+test("a live subscription sees events published after subscribe() returned, before its loop starts", async () => {
+  const recorder = recordingWebSocket();
+  const own = await connectTo(server, { WebSocket: recorder.WebSocket });
+  try {
+    const subscription = own.events.subscribe({ topics: ["eager.*"] });
+    // The request is on the wire before anything reads the subscription.
+    await waitFor(() => recorder.sent.some((m) => m.method === "pipebridge.v1.EventService/Subscribe"), 2000);
+    await sleep(100);  // the bridge registers it
+    const { id } = await publish("eager.one");
+    const [event] = await take(subscription, 1);
+    assert.equal(event.id, id);
+  } finally {
+    own.close();
+  }
 });
 
 test("topic patterns and payload filters select events", async () => {
