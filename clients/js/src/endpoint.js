@@ -34,7 +34,11 @@ async function nodeModules() {
   }
   const cepRequire = globalThis.cep_node?.require ?? (typeof globalThis.require === "function" ? globalThis.require : undefined);
   if (cepRequire) {
-    return { fs: cepRequire("fs"), path: cepRequire("path"), os: cepRequire("os"), process: cepRequire("process") };
+    try {
+      return { fs: cepRequire("fs"), path: cepRequire("path"), os: cepRequire("os"), process: cepRequire("process") };
+    } catch {
+      return null;  // a require without Node's modules (UXP): the caller asks for url + token
+    }
   }
   if (process?.versions?.node) {  // Node before 20.16 / 22.3
     const [fs, path, os] = await Promise.all([import("node:fs"), import("node:path"), import("node:os")]);
