@@ -8,6 +8,7 @@ import { endpointResolver } from "./endpoint.js";
 import { HostSession } from "./host-session.js";
 import { JsonRpcChannel, openWebSocket } from "./jsonrpc-channel.js";
 import { ServerStream } from "./server-stream.js";
+import { addServices } from "./services.js";
 import { anySignal } from "./signals.js";
 import { BridgeError, Code } from "./status.js";
 
@@ -92,11 +93,19 @@ export class Bridge {
     return () => this.#listeners.get(event)?.delete(listener);
   }
 
-  /** First connection; rejects with the reason it failed. Used by connect(). */
-  async start() {
-    const { channel, serverInfo } = await this.#open();
-    this.#becameReady(channel, serverInfo);
-    this.contract = this.#config.contract ?? await this.#discover();
+  /** What connect() does (see pipebridge.js): the first connection, the contract, the services. */
+  static async connect(options = {}) {
+    const bridge = new Bridge(options);
+    try {
+      const { channel, serverInfo } = await bridge.#open();
+      bridge.#becameReady(channel, serverInfo);
+      bridge.contract = bridge.#config.contract ?? await bridge.#discover();
+      addServices(bridge, bridge.contract);
+    } catch (error) {
+      bridge.close();
+      throw error;
+    }
+    return bridge;
   }
 
   /**

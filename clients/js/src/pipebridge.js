@@ -8,7 +8,6 @@
 //   const { entities } = await bridge.entities.find({ entityType: "Shot", fields: ["code"] });
 
 import { Bridge } from "./bridge.js";
-import { addServices } from "./services.js";
 
 export { Bridge, CLIENT_VERSION, PROTOCOL_VERSION } from "./bridge.js";
 export { EventSubscription } from "./event-subscription.js";
@@ -33,14 +32,6 @@ export { BridgeError, Code, codeName } from "./status.js";
  *   reconnect        true (default), false, or {initialMs, maxMs, multiplier, jitter}
  *   contract         an rpc.discover document (e.g. the generated pipebridge-contract.js)
  */
-export async function connect(options = {}) {
-  const bridge = new Bridge(options);
-  try {
-    await bridge.start();
-    addServices(bridge, bridge.contract);
-  } catch (error) {
-    bridge.close();
-    throw error;
-  }
-  return bridge;
+export function connect(options) {
+  return Bridge.connect(options);
 }
