@@ -1,27 +1,35 @@
 // Where the bridge is and which token it wants (docs/protocol.md, "Finding the bridge").
-// Given a URL and a token (UXP, browsers), they are used as they are. Otherwise, where a
-// file system is reachable (Node, a CEP panel with Node enabled), PIPEBRIDGE_URL and
-// PIPEBRIDGE_TOKEN, else the discovery file, which is read again on every reconnect: a
-// restarted bridge has a new token.
+// Given a URL and a token (UXP, browsers), they are used as they are; the token may be a
+// function, asked again before every reconnect, since a restarted bridge has a new token.
+// Otherwise, where a file system is reachable (Node, a CEP panel with Node enabled),
+// PIPEBRIDGE_URL and PIPEBRIDGE_TOKEN, else the discovery file, read again on every reconnect.
 
 import { BridgeError, Code } from "./status.js";
 
 /** Returns `async () => ({url, token})` for the options given to connect(). */
 export function endpointResolver(options) {
   if (options.url !== undefined) {
-    if (typeof options.url !== "string" || !/^wss?:\/\//.test(options.url)) {
-      throw new BridgeError(Code.INVALID_ARGUMENT, `url: expected a ws:// address such as "ws://127.0.0.1:47732/rpc", got ${JSON.stringify(options.url)}`);
+    const { url, token } = options;
+    if (typeof url !== "string" || !/^wss?:\/\//.test(url)) {
+      throw new BridgeError(Code.INVALID_ARGUMENT, `url: expected a ws:// address such as "ws://127.0.0.1:47732/rpc", got ${JSON.stringify(url)}`);
     }
-    if (typeof options.token !== "string" || options.token === "") {
-      throw new BridgeError(Code.INVALID_ARGUMENT, "token: required with url (the token is in the bridge's discovery file, bridge.json)");
+    if (typeof token === "function") {
+      return async () => ({ url, token: checkToken(await token(), "token: the function returned") });
     }
-    const fixed = { url: options.url, token: options.token };
+    const fixed = { url, token: checkToken(token, "token: required with url (the token is in the bridge's discovery file, bridge.json); got") };
     return async () => fixed;
   }
   if (options.token !== undefined) {
     throw new BridgeError(Code.INVALID_ARGUMENT, "token: given without url; pass both, or neither to use the discovery file");
   }
   return () => resolveFromEnvironment(options.discoveryDir);
+}
+
+function checkToken(token, what) {
+  if (typeof token !== "string" || token === "") {
+    throw new BridgeError(Code.INVALID_ARGUMENT, `${what} ${token === "" ? "an empty string" : typeof token}, not a token`);
+  }
+  return token;
 }
 
 // Node's modules, reached without a static import so that this file loads unchanged in

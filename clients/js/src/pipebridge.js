@@ -21,8 +21,9 @@ export { BridgeError, Code, codeName } from "./status.js";
  * added (`bridge.entities`, `bridge.events`, ...). Rejects with a BridgeError.
  *
  * options:
- *   url, token       the "jsonrpc-ws" endpoint and token of bridge.json; without them
- *                    (Node, CEP) PIPEBRIDGE_URL + PIPEBRIDGE_TOKEN, else the discovery file
+ *   url, token       the "jsonrpc-ws" endpoint and token of bridge.json (token: a string,
+ *                    or a function asked before every reconnect); without them (Node,
+ *                    CEP) PIPEBRIDGE_URL + PIPEBRIDGE_TOKEN, else the discovery file
  *   discoveryDir     folder of bridge.json (default: $PIPEBRIDGE_DISCOVERY_DIR,
  *                    $XDG_RUNTIME_DIR/pipebridge, ~/.pipebridge)
  *   WebSocket        a WebSocket constructor where there is no global one (Node < 22: `ws`)

@@ -81,7 +81,8 @@ test("a wrong token fails the handshake with UNAUTHENTICATED", async () => {
 });
 
 test("connect options are checked", async () => {
-  await rejectsWith(connect({ WebSocket, url: server.wsUrl }), Code.INVALID_ARGUMENT, /token: required with url/);
+  await rejectsWith(connect({ WebSocket, url: server.wsUrl }), Code.INVALID_ARGUMENT, /token: required with url.*got undefined, not a token/);
+  await rejectsWith(connect({ WebSocket, url: server.wsUrl, token: async () => 42 }), Code.INVALID_ARGUMENT, /token: the function returned number, not a token/);
   await rejectsWith(connect({ WebSocket, url: "http://127.0.0.1:1/rpc", token: "x" }), Code.INVALID_ARGUMENT, /url: expected a ws:\/\/ address/);
   await rejectsWith(connect({ WebSocket, token: "abc" }), Code.INVALID_ARGUMENT, /token: given without url/);
   await rejectsWith(connect({ WebSocket, discoveryDir: server.discoveryDir, retries: 3 }), Code.INVALID_ARGUMENT, /unknown option "retries"/);

@@ -135,6 +135,22 @@ test("a plain server stream does not outlive its connection: UNAVAILABLE", async
   }
 });
 
+test("with a URL, a token function is asked again before each reconnect", async () => {
+  let asked = 0;
+  // As a UXP panel would: the URL is the bridge's stable port, the token is read anew.
+  const bridge = await connectTo(server, { discoveryDir: undefined, url: server.wsUrl, reconnect: fastReconnect,
+    token: async () => { asked++; return server.token; } });
+  try {
+    assert.equal(asked, 1);
+    await server.restart();
+    await bridge.ready({ timeoutMs: 10000 });
+    assert.ok(asked >= 2, `asked ${asked} times`);
+    assert.deepEqual(await bridge.server.ping({ payload: "new token" }), { payload: "new token" });
+  } finally {
+    bridge.close();
+  }
+});
+
 test("with reconnect: false a drop closes the bridge for good", async () => {
   const bridge = await connectTo(server, { reconnect: false });
   try {

@@ -64,8 +64,9 @@ export type WebSocketConstructor = new (url: string) => {
 export interface ConnectOptions {
   /** The bridge's "jsonrpc-ws" endpoint, e.g. "ws://127.0.0.1:47732/rpc" (UXP, browsers). */
   url?: string;
-  /** The token of the bridge's discovery file; required with url. */
-  token?: string;
+  /** The token of the bridge's discovery file; required with url. A function is asked again
+   * before every reconnect (a restarted bridge has a new token). */
+  token?: string | (() => string | Promise<string>);
   /** Folder of bridge.json when url is not given (Node, CEP). */
   discoveryDir?: string;
   /** Where there is no global WebSocket (Node before 22): e.g. `ws`'s default export. */

@@ -16,14 +16,24 @@ export function rememberSettings(settings) {
 }
 
 // docs/protocol.md: $PIPEBRIDGE_DISCOVERY_DIR, else $XDG_RUNTIME_DIR/pipebridge, else
-// ~/.pipebridge. A UXP panel sees no environment variables, so only the last one.
+// ~/.pipebridge. A UXP panel sees no environment variables, so only the last one. The token
+// is a function: the client asks again before each reconnect, and a restarted bridge has a
+// new token (its port stays the same).
 function fromDiscoveryFile() {
+  const discovery = readDiscoveryFile();
+  if (!discovery) return null;
+  return {
+    url: discovery.endpoints["jsonrpc-ws"],
+    token: () => readDiscoveryFile()?.token ?? discovery.token,
+  };
+}
+
+function readDiscoveryFile() {
   if (typeof globalThis.require !== "function") return null;
   try {
     const fs = globalThis.require("fs");
     const os = globalThis.require("os");
-    const discovery = JSON.parse(fs.readFileSync(`${os.homedir()}/.pipebridge/bridge.json`, { encoding: "utf-8" }));
-    return { url: discovery.endpoints["jsonrpc-ws"], token: discovery.token };
+    return JSON.parse(fs.readFileSync(`${os.homedir()}/.pipebridge/bridge.json`, { encoding: "utf-8" }));
   } catch {
     return null;
   }
