@@ -153,7 +153,8 @@ export class HostSession {
   #startHeartbeat() {
     clearInterval(this.#heartbeat);
     // A third of the lease: two heartbeats may be lost before the bridge gives up on us.
-    const every = Math.min(Math.max(this.#leaseMs / 3, 1000), 60000);
+    // (A bridge that names no lease gets one a minute.)
+    const every = this.#leaseMs > 0 ? Math.min(Math.max(this.#leaseMs / 3, 1000), 60000) : 60000;
     this.#heartbeat = setInterval(() => {
       this.#bridge.call("host.heartbeat", {}).catch((error) => this.#hooks.onError(error));
     }, every);
