@@ -60,7 +60,8 @@ export class HostSession {
    * while one is in flight, a second call shares it rather than attaching twice.
    */
   attach() {
-    this.#attaching ??= this.#bridge.call("host.attach", { ...this.#hello, commands: this.#wireCommands })
+    if (this.#attaching) return this.#attaching;
+    const attaching = this.#bridge.call("host.attach", { ...this.#hello, commands: this.#wireCommands })
       .then((attached) => {
         this.#info = attached.host;
         this.#leaseMs = Number(attached.leaseMs);
@@ -68,8 +69,9 @@ export class HostSession {
         this.#hooks.onAttached(this.#info);
         return this.#info;
       })
-      .finally(() => { this.#attaching = null; });
-    return this.#attaching;
+      .finally(() => { if (this.#attaching === attaching) this.#attaching = null; });
+    this.#attaching = attaching;
+    return attaching;
   }
 
   /** Replaces the commands offered (same shape as attachHost's). */
@@ -127,6 +129,7 @@ export class HostSession {
   connectionLost(error) {
     clearInterval(this.#heartbeat);
     this.#info = null;
+    this.#attaching = null;  // an attach in flight died with the connection: the next one is sent anew
     for (const controller of this.#running.values()) controller.abort(error);
     this.#running.clear();
   }
