@@ -1,0 +1,352 @@
+"""The native gRPC transport, used when grpcio imports (Debian's python3-grpcio, or PyPI's).
+
+Same API as the JSON-RPC transports: params and results are ProtoJSON dicts. Message classes
+come from the server's own descriptors (server reflection, see reflection.py), and
+google.protobuf.json_format converts, so no stubs are generated or shipped and a newer
+server's RPCs are reachable at once.
+"""
+
+import threading
+
+import queue
+
+import grpc
+from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
+
+from . import reflection
+from .errors import DeadlineExceeded, FailedPrecondition, InvalidArgument, Unavailable, from_grpc_error
+from .host import log
+
+# Big messages are fine on loopback (a 4 MB cap is one of the prior art's failures).
+_CHANNEL_OPTIONS = [("grpc.max_receive_message_length", 64 * 1024 * 1024),
+                    ("grpc.max_send_message_length", 64 * 1024 * 1024)]
+
+
+def _message_class(pool_factory, descriptor):
+    if hasattr(message_factory, "GetMessageClass"):  # protobuf >= 4.22
+        return message_factory.GetMessageClass(descriptor)
+    return pool_factory.GetPrototype(descriptor)
+
+
+def to_dict(message):
+    """Canonical ProtoJSON, as the JSON-RPC transports answer: defaults printed, and whole
+    numbers as ints (Struct numbers are doubles; the server prints 42, not 42.0, so ids and
+    versions read the same on every transport)."""
+    try:
+        value = json_format.MessageToDict(message, including_default_value_fields=True)
+    except TypeError:  # protobuf >= 26 renamed the option
+        value = json_format.MessageToDict(message, always_print_fields_with_no_presence=True)
+    return _whole_numbers_as_ints(value)
+
+
+def _whole_numbers_as_ints(value):
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 2 ** 53 else value
+    if isinstance(value, dict):
+        return {key: _whole_numbers_as_ints(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers_as_ints(item) for item in value]
+    return value
+
+
+class Contract(object):
+    """The services and message classes of the server, from reflection."""
+
+    def __init__(self, channel, metadata, timeout):
+        names = [n for n in reflection.list_services(channel, metadata, timeout) if n.startswith("pipebridge.")]
+        files = reflection.file_descriptor_protos(channel, names, metadata, timeout)
+        self.pool = descriptor_pool.DescriptorPool()
+        self._factory = message_factory.MessageFactory(self.pool)
+        self._add_files(files)
+        self.services = [self.pool.FindServiceByName(n) for n in names]
+        self.methods = {}
+        for service in self.services:
+            for method in service.methods:
+                self.methods["%s/%s" % (service.full_name, method.name)] = method
+        self._classes = {}
+
+    def _add_files(self, serialized):
+        protos = {}
+        for data in serialized:
+            proto = descriptor_pb2.FileDescriptorProto.FromString(data)
+            protos[proto.name] = proto
+        added = set()
+
+        def add(name):
+            if name in added:
+                return
+            added.add(name)
+            proto = protos.get(name)
+            if proto is None:  # a well-known type the server did not send: ours is the same file
+                proto = descriptor_pb2.FileDescriptorProto()
+                descriptor_pool.Default().FindFileByName(name).CopyToProto(proto)
+            for dependency in proto.dependency:
+                add(dependency)
+            self.pool.Add(proto)
+
+        for name in protos:
+            add(name)
+
+    def message_class(self, descriptor):
+        if descriptor.full_name not in self._classes:
+            self._classes[descriptor.full_name] = _message_class(self._factory, descriptor)
+        return self._classes[descriptor.full_name]
+
+    def method(self, full_name):
+        method = self.methods.get(full_name)
+        if method is None:
+            raise InvalidArgument("the bridge serves no RPC %r" % full_name)
+        return method
+
+    def request(self, method, params):
+        """A request message from a ProtoJSON dict (both name styles); unknown fields refused
+        with InvalidArgument, as the JSON-RPC adapter refuses them."""
+        message = self.message_class(method.input_type)()
+        try:
+            json_format.ParseDict(params, message)
+        except json_format.ParseError as error:
+            raise InvalidArgument("%s: %s" % (method.input_type.full_name, error))
+        return message
+
+
+class GrpcTransport(object):
+    kind = "grpc"
+
+    def __init__(self, find_endpoint, connect_timeout):
+        self.endpoint = find_endpoint()
+        self._connect_timeout = connect_timeout
+        # grpcio reconnects the channel by itself; the address stays the discovered one.
+        self._channel = grpc.insecure_channel(self.endpoint.address, options=_CHANNEL_OPTIONS)
+        self._metadata = (("authorization", "Bearer " + self.endpoint.token),)
+        try:
+            self.contract = Contract(self._channel, self._metadata, connect_timeout)
+        except grpc.RpcError as error:
+            self._channel.close()
+            raise from_grpc_error(error, "server reflection")
+        self._callables = {}
+        self._closed = False
+
+    def _callable(self, method, kind):
+        key = (method.full_name, kind)
+        if key not in self._callables:
+            path = "/%s/%s" % (method.containing_service.full_name, method.name)
+            response_class = self.contract.message_class(method.output_type)
+            factory = getattr(self._channel, kind)
+            self._callables[key] = factory(path, request_serializer=lambda m: m.SerializeToString(),
+                                           response_deserializer=response_class.FromString)
+        return self._callables[key]
+
+    def unary(self, method_name, params, timeout):
+        method = self.contract.method(method_name)
+        request = self.contract.request(method, params)
+        try:
+            response = self._callable(method, "unary_unary")(request, metadata=self._metadata, timeout=timeout)
+        except grpc.RpcError as error:
+            raise from_grpc_error(error, method_name)
+        return to_dict(response)
+
+    def open_stream(self, method_name, params, timeout, sink):
+        method = self.contract.method(method_name)
+        request = self.contract.request(method, params)
+        call = self._callable(method, "unary_stream")(request, metadata=self._metadata, timeout=timeout)
+
+        def pump():
+            try:
+                for message in call:
+                    sink.on_message(to_dict(message))
+            except grpc.RpcError as error:
+                sink.on_end(from_grpc_error(error, method_name))
+                return
+            sink.on_end(None)
+
+        thread = threading.Thread(target=pump, name="pipebridge-grpc-stream")
+        thread.daemon = True
+        thread.start()
+        return call  # grpc's call object has cancel()
+
+    def describe(self, timeout):
+        return describe_contract(self.contract)
+
+    def attach(self, hello, handler, timeout):
+        link = GrpcHostLink(self, handler)
+        return link.start(hello, timeout), link
+
+    def close(self):
+        self._closed = True
+        self._channel.close()
+
+
+class GrpcHostLink(object):
+    """HostService/Attach as a bidirectional stream: requests are fed from a queue; a thread
+    reads invocations, cancels and the attach answer."""
+
+    _END = object()
+
+    def __init__(self, transport, handler):
+        self._transport = transport
+        self._handler = handler
+        self._contract = transport.contract
+        self._method = self._contract.method("pipebridge.v1.HostService/Attach")
+        self._outgoing = queue.Queue()
+        self._attached = queue.Queue()
+        self._answered = set()
+        self._pending = set()
+        self._lock = threading.Lock()
+        self.closed = False
+
+    def _send(self, params):
+        if self.closed:
+            raise Unavailable("the host is not attached", method="pipebridge.v1.HostService/Attach")
+        self._outgoing.put(self._contract.request(self._method, params))
+
+    def _requests(self):
+        while True:
+            item = self._outgoing.get()
+            if item is self._END:
+                return
+            yield item
+
+    def start(self, hello, timeout):
+        self._send({"hello": hello})
+        call = self._transport._callable(self._method, "stream_stream")
+        self._call = call(self._requests(), metadata=self._transport._metadata)
+        thread = threading.Thread(target=self._read, name="pipebridge-grpc-host")
+        thread.daemon = True
+        thread.start()
+        try:
+            outcome = self._attached.get(timeout=timeout)
+        except queue.Empty:
+            self._call.cancel()
+            raise DeadlineExceeded("the bridge did not answer the host's hello within %ss" % timeout)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def _read(self):
+        error = None
+        try:
+            for response in self._call:
+                message = to_dict(response)
+                if "attached" in message:
+                    self._attached.put(message["attached"])
+                elif "invocation" in message:
+                    invocation = message["invocation"]
+                    with self._lock:
+                        self._pending.add(invocation.get("invocationId", ""))
+                    self._handler.on_invoke(invocation)
+                elif "cancel" in message:
+                    cancel = message["cancel"]
+                    with self._lock:
+                        known = cancel.get("invocationId", "") in self._pending
+                        self._pending.discard(cancel.get("invocationId", ""))
+                    if known:
+                        self._handler.on_cancel(cancel.get("invocationId", ""), cancel.get("reason", ""))
+        except grpc.RpcError as rpc_error:
+            error = from_grpc_error(rpc_error, "pipebridge.v1.HostService/Attach")
+        except Exception as other:
+            log.exception("pipebridge: host stream failed")
+            error = Unavailable(str(other))
+        if error is None:
+            error = Unavailable("the bridge ended the host's stream")
+        self._attached.put(error)  # unblocks start() when the hello itself was refused
+        was_closed, self.closed = self.closed, True
+        self._outgoing.put(self._END)
+        if not was_closed:
+            self._handler.on_detached(error)
+
+    def answer(self, invocation_id, result=None, error=None):
+        with self._lock:
+            if invocation_id not in self._pending:
+                return False
+            self._pending.discard(invocation_id)
+        outcome = {"invocationId": invocation_id}
+        if error is not None:
+            outcome["error"] = {"code": error.get("code", 2), "message": error.get("message", ""),
+                                "details": error.get("data")}
+        else:
+            outcome["result"] = result
+        self._send({"result": outcome})
+        return True
+
+    def progress(self, invocation_id, fraction, message, data):
+        self._send({"progress": {"invocationId": invocation_id, "fraction": fraction,
+                                 "message": message, "data": data or {}}})
+
+    def heartbeat(self, timeout):
+        self._send({"heartbeat": {}})
+
+    def update_commands(self, commands, timeout):
+        self._send({"updateCommands": {"commands": commands}})
+
+    def detach(self, timeout):
+        """Closing the request stream detaches the host (HostService/Attach)."""
+        self.closed = True
+        self._outgoing.put(self._END)
+
+
+# -- a discover-shaped document from descriptors (what rpc.discover answers over JSON-RPC) --
+
+_SCALAR_TYPES = {
+    "TYPE_DOUBLE": {"type": "number"}, "TYPE_FLOAT": {"type": "number"},
+    "TYPE_INT64": {"type": "string"}, "TYPE_UINT64": {"type": "string"},
+    "TYPE_SINT64": {"type": "string"}, "TYPE_FIXED64": {"type": "string"},
+    "TYPE_SFIXED64": {"type": "string"},
+    "TYPE_INT32": {"type": "integer"}, "TYPE_UINT32": {"type": "integer"},
+    "TYPE_SINT32": {"type": "integer"}, "TYPE_FIXED32": {"type": "integer"},
+    "TYPE_SFIXED32": {"type": "integer"},
+    "TYPE_BOOL": {"type": "boolean"}, "TYPE_STRING": {"type": "string"},
+    "TYPE_BYTES": {"type": "string"},
+}
+
+
+def _field_schema(field):
+    type_name = descriptor_pb2.FieldDescriptorProto.Type.Name(field.type)
+    if field.message_type is not None:
+        if field.message_type.GetOptions().map_entry:
+            return {"type": "object", "additionalProperties": _field_schema(field.message_type.fields_by_name["value"])}
+        schema = {"$ref": "#/schemas/" + field.message_type.full_name}
+    elif field.enum_type is not None:
+        schema = {"type": "string", "enum": [v.name for v in field.enum_type.values]}
+    else:
+        schema = dict(_SCALAR_TYPES.get(type_name, {}))
+    if field.label == field.LABEL_REPEATED:
+        return {"type": "array", "items": schema}
+    return schema
+
+
+def describe_contract(contract):
+    """Services, methods (with kind) and message schemas, named as rpc.discover names them.
+    Reflection descriptors carry no comments, so descriptions stay empty over gRPC."""
+    schemas, services = {}, []
+
+    def add_schema(message):
+        if message.full_name in schemas:
+            return
+        schemas[message.full_name] = {"type": "object", "additionalProperties": False, "properties": {}}
+        properties = schemas[message.full_name]["properties"]
+        for field in message.fields:
+            properties[field.json_name] = _field_schema(field)
+            if field.message_type is not None and not field.message_type.GetOptions().map_entry:
+                add_schema(field.message_type)
+
+    for service in contract.services:
+        methods = []
+        for method in service.methods:
+            client_streams = getattr(method, "client_streaming", False)
+            server_streams = getattr(method, "server_streaming", False)
+            if not hasattr(method, "client_streaming"):  # protobuf < 4.23: read the proto
+                proto = descriptor_pb2.MethodDescriptorProto()
+                method.CopyToProto(proto)
+                client_streams, server_streams = proto.client_streaming, proto.server_streaming
+            kind = ("bidi_streaming" if client_streams else
+                    "server_streaming" if server_streams else "unary")
+            methods.append({"name": method.name, "method": "%s/%s" % (service.full_name, method.name),
+                            "kind": kind, "request": method.input_type.full_name,
+                            "response": method.output_type.full_name, "description": ""})
+            add_schema(method.input_type)
+            add_schema(method.output_type)
+        services.append({"name": service.full_name, "description": "", "methods": methods})
+    return {"protocolVersion": 1, "services": services, "schemas": schemas}
+
+
+__all__ = ["GrpcTransport", "FailedPrecondition"]
