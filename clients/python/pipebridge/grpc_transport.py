@@ -14,7 +14,8 @@ import grpc
 from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
 
 from . import reflection
-from .errors import DeadlineExceeded, FailedPrecondition, InvalidArgument, Unavailable, from_grpc_error
+from .errors import (DeadlineExceeded, FailedPrecondition, InvalidArgument, Unavailable, Unimplemented,
+                     from_grpc_error)
 from .host import log
 
 # Big messages are fine on loopback (a 4 MB cap is one of the prior art's failures).
@@ -95,7 +96,7 @@ class Contract(object):
     def method(self, full_name):
         method = self.methods.get(full_name)
         if method is None:
-            raise InvalidArgument("the bridge serves no RPC %r" % full_name)
+            raise Unimplemented("the bridge serves no RPC %r" % full_name, method=full_name)
         return method
 
     def request(self, method, params):
