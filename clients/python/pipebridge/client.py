@@ -69,13 +69,7 @@ def connect(url=None, discovery_dir=None, transport="auto", timeout=DEFAULT_TIME
         wire = GrpcTransport(lambda: find(kind), connect_timeout)
     else:
         wire = JsonRpcTransport(lambda: find(kind), kind, client_name, __version__, connect_timeout)
-    bridge = Bridge(wire, timeout)
-    try:
-        bridge._load_surface(connect_timeout)
-    except Exception:
-        bridge.close()
-        raise
-    return bridge
+    return Bridge(wire, timeout)
 
 
 class Bridge(object):
@@ -90,7 +84,8 @@ class Bridge(object):
         self._transport = transport
         self.default_timeout = timeout
         self._closed = threading.Event()
-        self._services = {}
+        self._surface_lock = threading.Lock()
+        self._services = None  # built from the contract on first use (one rpc.discover)
         self._host = None
         self.contract = None
 
@@ -99,28 +94,38 @@ class Bridge(object):
         """"grpc", "jsonrpc-tcp" or "jsonrpc-ws"."""
         return self._transport.kind
 
-    def _load_surface(self, timeout):
-        try:
-            self.contract = self._transport.describe(timeout)
-        except Unimplemented:
-            log.warning("pipebridge: this bridge does not answer rpc.discover; only call() and "
-                        "stream() are available")
-            self.contract = {"services": [], "schemas": {}}
-        self._services = {name: cls(self) for name, cls in build_services(self.contract).items()}
+    def _surface(self):
+        """{attribute: service proxy}, loaded once from the server's contract. A bridge that
+        does not describe itself (older than rpc.discover) gets an empty surface: call() and
+        stream() still reach every RPC by name."""
+        with self._surface_lock:
+            if self._services is None:
+                try:
+                    contract = self._transport.describe(self.default_timeout)
+                except Unimplemented:
+                    log.warning("pipebridge: this bridge does not answer rpc.discover; only call() "
+                                "and stream() are available")
+                    contract = {"services": [], "schemas": {}}
+                self.contract = contract
+                self._services = {name: cls(self) for name, cls in build_services(contract).items()}
+            return self._services
 
     def __getattr__(self, name):
-        services = self.__dict__.get("_services") or {}
+        if name.startswith("_"):
+            raise AttributeError(name)
+        services = self._surface()
         if name in services:
             return services[name]
         raise AttributeError("the bridge has no service %r (it serves: %s)"
                              % (name, ", ".join(sorted(services)) or "none described"))
 
     def __dir__(self):
-        return sorted(set(object.__dir__(self)) | set(self._services))
+        return sorted(set(object.__dir__(self)) | set(self._surface()))
 
     @property
     def services(self):
-        return dict(self._services)
+        """{attribute name: service object}, e.g. {"entities": ..., "publishes": ...}."""
+        return dict(self._surface())
 
     # -- calls ----------------------------------------------------------------------------
 

@@ -106,9 +106,11 @@ def endpoint_from_url(url, environ=None):
 
 
 def find_endpoints(url=None, directory=None, environ=None):
-    """Endpoints to try, best first. An explicit url (or PIPEBRIDGE_URL) wins over the file."""
+    """The bridge's endpoints. Arguments beat the environment: url, else directory's file,
+    else $PIPEBRIDGE_URL, else the file in the default discovery folder."""
     environ = os.environ if environ is None else environ
-    url = url or environ.get("PIPEBRIDGE_URL")
+    if not url and not directory:
+        url = environ.get("PIPEBRIDGE_URL")
     if url:
         return [endpoint_from_url(url, environ)]
     info = read_discovery_file(directory or discovery_dir(environ))

@@ -114,18 +114,46 @@ class GrpcTransport(object):
     kind = "grpc"
 
     def __init__(self, find_endpoint, connect_timeout):
-        self.endpoint = find_endpoint()
+        self._find_endpoint = find_endpoint
         self._connect_timeout = connect_timeout
-        # grpcio reconnects the channel by itself; the address stays the discovered one.
-        self._channel = grpc.insecure_channel(self.endpoint.address, options=_CHANNEL_OPTIONS)
-        self._metadata = (("authorization", "Bearer " + self.endpoint.token),)
-        try:
-            self.contract = Contract(self._channel, self._metadata, connect_timeout)
-        except grpc.RpcError as error:
-            self._channel.close()
-            raise from_grpc_error(error, "server reflection")
-        self._callables = {}
+        self._lock = threading.Lock()
+        self._channel = None
+        self._stale = False
         self._closed = False
+        self._use(find_endpoint())
+
+    def _use(self, endpoint):
+        """Points the transport at endpoint: a new channel when the address changed (grpcio
+        reconnects a channel by itself, but only to the address it was made for)."""
+        if self._channel is None or endpoint.address != self.endpoint.address:
+            channel = grpc.insecure_channel(endpoint.address, options=_CHANNEL_OPTIONS)
+            metadata = (("authorization", "Bearer " + endpoint.token),)
+            try:
+                contract = Contract(channel, metadata, self._connect_timeout)
+            except grpc.RpcError as error:
+                channel.close()
+                raise from_grpc_error(error, "server reflection")
+            old, self._channel, self.contract, self._callables = self._channel, channel, contract, {}
+            if old is not None:
+                old.close()
+        self.endpoint = endpoint
+        self._metadata = (("authorization", "Bearer " + endpoint.token),)
+
+    def _refresh(self):
+        """After UNAVAILABLE or UNAUTHENTICATED the bridge may have restarted with a new
+        token (or ports): read the discovery file again before the next call."""
+        with self._lock:
+            if self._closed:
+                raise Unavailable("the client was closed")
+            if self._stale:
+                self._use(self._find_endpoint())
+                self._stale = False
+
+    def _failed(self, rpc_error, method_name):
+        error = from_grpc_error(rpc_error, method_name)
+        if error.code in (14, 16):
+            self._stale = True
+        return error
 
     def _callable(self, method, kind):
         key = (method.full_name, kind)
@@ -138,15 +166,17 @@ class GrpcTransport(object):
         return self._callables[key]
 
     def unary(self, method_name, params, timeout):
+        self._refresh()
         method = self.contract.method(method_name)
         request = self.contract.request(method, params)
         try:
             response = self._callable(method, "unary_unary")(request, metadata=self._metadata, timeout=timeout)
         except grpc.RpcError as error:
-            raise from_grpc_error(error, method_name)
+            raise self._failed(error, method_name)
         return to_dict(response)
 
     def open_stream(self, method_name, params, timeout, sink):
+        self._refresh()
         method = self.contract.method(method_name)
         request = self.contract.request(method, params)
         call = self._callable(method, "unary_stream")(request, metadata=self._metadata, timeout=timeout)
@@ -156,7 +186,7 @@ class GrpcTransport(object):
                 for message in call:
                     sink.on_message(to_dict(message))
             except grpc.RpcError as error:
-                sink.on_end(from_grpc_error(error, method_name))
+                sink.on_end(self._failed(error, method_name))
                 return
             sink.on_end(None)
 
@@ -169,11 +199,13 @@ class GrpcTransport(object):
         return describe_contract(self.contract)
 
     def attach(self, hello, handler, timeout):
+        self._refresh()
         link = GrpcHostLink(self, handler)
         return link.start(hello, timeout), link
 
     def close(self):
-        self._closed = True
+        with self._lock:
+            self._closed = True
         self._channel.close()
 
 
@@ -193,6 +225,8 @@ class GrpcHostLink(object):
         self._answered = set()
         self._pending = set()
         self._lock = threading.Lock()
+        self._finished = threading.Event()
+        self._ack_waiters = []  # heartbeats are acknowledged in order
         self.closed = False
 
     def _send(self, params):
@@ -235,6 +269,11 @@ class GrpcHostLink(object):
                     with self._lock:
                         self._pending.add(invocation.get("invocationId", ""))
                     self._handler.on_invoke(invocation)
+                elif "heartbeatAck" in message:
+                    with self._lock:
+                        waiter = self._ack_waiters.pop(0) if self._ack_waiters else None
+                    if waiter is not None:
+                        waiter.set()
                 elif "cancel" in message:
                     cancel = message["cancel"]
                     with self._lock:
@@ -243,7 +282,7 @@ class GrpcHostLink(object):
                     if known:
                         self._handler.on_cancel(cancel.get("invocationId", ""), cancel.get("reason", ""))
         except grpc.RpcError as rpc_error:
-            error = from_grpc_error(rpc_error, "pipebridge.v1.HostService/Attach")
+            error = self._transport._failed(rpc_error, "pipebridge.v1.HostService/Attach")
         except Exception as other:
             log.exception("pipebridge: host stream failed")
             error = Unavailable(str(other))
@@ -252,6 +291,7 @@ class GrpcHostLink(object):
         self._attached.put(error)  # unblocks start() when the hello itself was refused
         was_closed, self.closed = self.closed, True
         self._outgoing.put(self._END)
+        self._finished.set()
         if not was_closed:
             self._handler.on_detached(error)
 
@@ -274,15 +314,28 @@ class GrpcHostLink(object):
                                  "message": message, "data": data or {}}})
 
     def heartbeat(self, timeout):
+        """Sends a heartbeat and waits for its acknowledgement: the bridge handles a host's
+        messages in order, so everything sent before it has been applied on return."""
+        acknowledged = threading.Event()
+        with self._lock:
+            self._ack_waiters.append(acknowledged)
         self._send({"heartbeat": {}})
+        if not acknowledged.wait(timeout):
+            raise DeadlineExceeded("the bridge did not acknowledge a heartbeat within %ss" % timeout)
 
     def update_commands(self, commands, timeout):
+        """Replaces the commands; returns once the bridge applied them (as host.updateCommands
+        does over JSON-RPC), so an Invoke right after it finds them."""
         self._send({"updateCommands": {"commands": commands}})
+        self.heartbeat(timeout)
 
     def detach(self, timeout):
-        """Closing the request stream detaches the host (HostService/Attach)."""
+        """Closing the request stream detaches the host (HostService/Attach); waits until the
+        bridge ended the stream, so the host is gone from ListHosts when this returns."""
         self.closed = True
         self._outgoing.put(self._END)
+        if not self._finished.wait(timeout):
+            self._call.cancel()
 
 
 # -- a discover-shaped document from descriptors (what rpc.discover answers over JSON-RPC) --

@@ -26,7 +26,7 @@ import threading
 
 from .backoff import Backoff
 from .dispatch import ThreadDispatcher
-from .errors import FailedPrecondition, Unavailable, Unimplemented, to_jsonrpc_error
+from .errors import FailedPrecondition, Unauthenticated, Unavailable, Unimplemented, to_jsonrpc_error
 
 log = logging.getLogger("pipebridge")
 
@@ -245,8 +245,8 @@ class Host(object):
                 self.attach()
                 log.info("pipebridge: host %s attached again as %s", self._hello.get("application"), self.id)
                 return
-            except Unavailable:
-                continue
+            except (Unavailable, Unauthenticated):
+                continue  # down, or restarting (its discovery file not rewritten yet)
             except FailedPrecondition:
                 return  # the connection already has another host: nothing to resume
             except Exception:

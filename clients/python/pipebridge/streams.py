@@ -18,7 +18,7 @@ import threading
 import queue
 
 from .backoff import Backoff
-from .errors import BridgeError, Cancelled, ResourceExhausted, Unavailable
+from .errors import BridgeError, Cancelled, ResourceExhausted, Unauthenticated, Unavailable
 
 log = logging.getLogger("pipebridge")
 
@@ -165,8 +165,11 @@ class Stream(object):
         with self._lock:
             if generation != self._generation or self._cancelled:
                 return
-        if (self._resumer is not None and isinstance(error, _RESUMABLE_ERRORS)
-                and not self._client_closed.is_set()):
+        # A bridge restarted with a new token refuses the old one until the client read the
+        # new discovery file; a stream that authenticated before may retry through that.
+        resumable = isinstance(error, _RESUMABLE_ERRORS) or (
+            isinstance(error, Unauthenticated) and (self.last_message is not None or self.resumed))
+        if self._resumer is not None and resumable and not self._client_closed.is_set():
             thread = threading.Thread(target=self._resume, name="pipebridge-stream-resume")
             thread.daemon = True
             thread.start()
@@ -187,8 +190,8 @@ class Stream(object):
                 self.resumed += 1
                 log.info("pipebridge: %s resumed after event %s", self.method, self.last_event_id)
                 return
-            except Unavailable:
-                continue
+            except (Unavailable, Unauthenticated):
+                continue  # down, or restarting (its discovery file not rewritten yet)
             except BridgeError as error:
                 self._finish(error)
                 return

@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -97,12 +98,14 @@ class BridgeServer(object):
             self.process.kill()
             self.process.wait(timeout=10)
 
-    def terminate(self):
+    def terminate(self, timeout=7.0):
+        """SIGTERM, then SIGKILL once the shutdown grace (5 s by default) is clearly over."""
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
-                self.process.wait(timeout=15)
+                self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
+                sys.stderr.write("pipebridge did not stop within %ss of SIGTERM; killed\n" % timeout)
                 self.kill()
 
     def restart(self, timeout=20.0):
