@@ -6,6 +6,7 @@ import pytest
 
 import pipebridge
 from conftest import connect
+import pipebridge.jsonrpc_session
 from pipebridge.errors import from_jsonrpc_error, to_jsonrpc_error
 
 FIND = "pipebridge.v1.EntityService/Find"
@@ -97,3 +98,40 @@ def test_closed_client_refuses_calls(server):
     client.close()
     with pytest.raises(pipebridge.Unavailable):
         client.ping("x")
+
+
+def test_a_bridge_that_never_answers_still_hits_the_deadline(monkeypatch):
+    """The client bounds every wait itself too: a hung server costs the deadline plus a
+    short grace, never forever."""
+    import json
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    accepted = []
+
+    def serve():
+        connection, _ = listener.accept()
+        accepted.append(connection)
+        reader = connection.makefile("rb")
+        request = json.loads(reader.readline())  # $/initialize: answered, then silence
+        connection.sendall(json.dumps({"jsonrpc": "2.0", "id": request["id"],
+                                       "result": {"protocolVersion": 1}}).encode() + b"\n")
+        for _ in reader:
+            pass
+
+    threading.Thread(target=serve, daemon=True).start()
+    monkeypatch.setenv("PIPEBRIDGE_URL", "tcp://127.0.0.1:%d?token=t" % listener.getsockname()[1])
+    client = pipebridge.connect(transport="tcp")
+    try:
+        started = time.monotonic()
+        with pytest.raises(pipebridge.DeadlineExceeded, match="no answer"):
+            client.call("pipebridge.v1.BridgeService/Ping", {"payload": "x"}, timeout=0.2)
+        assert time.monotonic() - started < 0.2 + pipebridge.jsonrpc_session.LOCAL_DEADLINE_GRACE + 1
+    finally:
+        client.close()
+        listener.close()
+        for connection in accepted:
+            connection.close()

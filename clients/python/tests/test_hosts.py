@@ -76,7 +76,10 @@ def test_command_errors_reach_the_caller_with_their_code(host_client, caller):
     host.detach()
 
 
-def test_caller_deadline_cancels_the_invocation_on_the_host(host_client, caller):
+def test_caller_deadline_cancels_the_invocation_on_the_host(host_client, server, transport):
+    """The caller's timeout= becomes the call's deadline on every transport ($meta.timeoutMs
+    or grpc-timeout); the bridge answers DEADLINE_EXCEEDED and cancels the host's work."""
+    caller = connect(server, transport)
     started, cancelled = threading.Event(), threading.Event()
 
     def slow(args, invocation):
@@ -93,6 +96,7 @@ def test_caller_deadline_cancels_the_invocation_on_the_host(host_client, caller)
     assert started.wait(5)
     assert cancelled.wait(5), "the host was not told the caller gave up"
     host.detach()
+    caller.close()
 
 
 def test_progress_reaches_invoke_stream_callers(host_client, caller):
