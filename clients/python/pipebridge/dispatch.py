@@ -14,10 +14,9 @@ serve_forever). ThreadDispatcher runs on the calling thread, for code with no UI
 """
 
 import importlib
+import queue
 import sys
 import threading
-
-import queue
 
 
 class Dispatcher(object):

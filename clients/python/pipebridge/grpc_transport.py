@@ -6,17 +6,17 @@ google.protobuf.json_format converts, so no stubs are generated or shipped and a
 server's RPCs are reachable at once.
 """
 
-import threading
-
+import logging
 import queue
+import threading
 
 import grpc
 from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
 
 from . import reflection
-from .errors import (DeadlineExceeded, FailedPrecondition, InvalidArgument, Unavailable, Unimplemented,
-                     from_grpc_error)
-from .host import log
+from .errors import DeadlineExceeded, InvalidArgument, Unavailable, Unimplemented, from_grpc_error
+
+log = logging.getLogger("pipebridge")
 
 # Big messages are fine on loopback (a 4 MB cap is one of the prior art's failures).
 _CHANNEL_OPTIONS = [("grpc.max_receive_message_length", 64 * 1024 * 1024),
@@ -402,5 +402,3 @@ def describe_contract(contract):
         services.append({"name": service.full_name, "description": "", "methods": methods})
     return {"protocolVersion": 1, "services": services, "schemas": schemas}
 
-
-__all__ = ["GrpcTransport", "FailedPrecondition"]
