@@ -133,3 +133,42 @@ def test_an_application_module_that_fails_to_import_falls_back(fake_modules, mon
     fake_modules(maya=types.ModuleType("maya"))  # maya loaded, but maya.utils is not importable
     monkeypatch.setattr(dispatch, "_try_import", lambda name: None)
     assert isinstance(pipebridge.main_thread_dispatcher(), pipebridge.QueueDispatcher)
+
+
+def test_a_running_qt_application_gets_a_timer_pump(fake_modules):
+    timers = []
+
+    class FakeSignal(object):
+        def __init__(self):
+            self.slots = []
+
+        def connect(self, slot):
+            self.slots.append(slot)
+
+    class FakeTimer(object):
+        def __init__(self):
+            self.timeout, self.interval, self.running = FakeSignal(), None, False
+            timers.append(self)
+
+        def setInterval(self, milliseconds):  # noqa: N802 (Qt's name)
+            self.interval = milliseconds
+
+        def start(self):
+            self.running = True
+
+    qt_core = types.ModuleType("PySide2.QtCore")
+    qt_core.QTimer = FakeTimer
+    qt_core.QCoreApplication = types.SimpleNamespace(instance=lambda: object())
+    pyside = types.ModuleType("PySide2")
+    pyside.QtCore = qt_core
+    fake_modules(PySide2=pyside, **{"PySide2.QtCore": qt_core})
+    dispatcher = pipebridge.main_thread_dispatcher()
+    assert isinstance(dispatcher, pipebridge.QtDispatcher)
+    assert timers and timers[0].running and timers[0].interval == 10
+    worker, outcome = run_elsewhere(dispatcher, lambda: threading.current_thread())
+    for _ in range(100):  # the Qt event loop would fire the timer on the main thread
+        timers[0].timeout.slots[0]()
+        worker.join(0.02)
+        if not worker.is_alive():
+            break
+    assert outcome["value"] is threading.current_thread()
