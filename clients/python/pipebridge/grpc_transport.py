@@ -228,6 +228,7 @@ class GrpcHostLink(object):
         self._finished = threading.Event()
         self._ack_waiters = []  # heartbeats are acknowledged in order
         self.closed = False
+        self.established = False  # the bridge answered the hello
 
     def _send(self, params):
         if self.closed:
@@ -255,6 +256,9 @@ class GrpcHostLink(object):
             raise DeadlineExceeded("the bridge did not answer the host's hello within %ss" % timeout)
         if isinstance(outcome, Exception):
             raise outcome
+        if self.closed:  # lost right after the answer: the caller retries
+            raise Unavailable("the connection to the bridge was lost while attaching",
+                              method="pipebridge.v1.HostService/Attach")
         return outcome
 
     def _read(self):
@@ -263,6 +267,8 @@ class GrpcHostLink(object):
             for response in self._call:
                 message = to_dict(response)
                 if "attached" in message:
+                    with self._lock:
+                        self.established = not self.closed
                     self._attached.put(message["attached"])
                 elif "invocation" in message:
                     invocation = message["invocation"]
@@ -289,10 +295,14 @@ class GrpcHostLink(object):
         if error is None:
             error = Unavailable("the bridge ended the host's stream")
         self._attached.put(error)  # unblocks start() when the hello itself was refused
-        was_closed, self.closed = self.closed, True
+        with self._lock:
+            # Report the loss once, and only for an established attachment: a refused or lost
+            # hello reaches start()'s caller as the exception instead (never both).
+            report = self.established and not self.closed
+            self.closed = True
         self._outgoing.put(self._END)
         self._finished.set()
-        if not was_closed:
+        if report:
             self._handler.on_detached(error)
 
     def answer(self, invocation_id, result=None, error=None):
@@ -332,7 +342,8 @@ class GrpcHostLink(object):
     def detach(self, timeout):
         """Closing the request stream detaches the host (HostService/Attach); waits until the
         bridge ended the stream, so the host is gone from ListHosts when this returns."""
-        self.closed = True
+        with self._lock:
+            self.closed = True
         self._outgoing.put(self._END)
         if not self._finished.wait(timeout):
             self._call.cancel()

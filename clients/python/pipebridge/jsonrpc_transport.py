@@ -106,8 +106,10 @@ class JsonRpcTransport(object):
             attached = session.call("host.attach", hello, timeout)
         except Exception:
             session.server_handler = None
-            link.closed = True
+            link.on_connection_closed(None)  # never established: nothing to report
             raise
+        if not link.mark_established():
+            raise Unavailable("the connection to the bridge was lost while attaching", method="host.attach")
         return attached, link
 
 
@@ -121,6 +123,7 @@ class JsonRpcHostLink(object):
         self._lock = threading.Lock()
         self._request_ids = {}  # invocationId -> the server's request id to answer
         self.closed = False
+        self.established = False  # host.attach answered: from then on a loss is reported
 
     def on_server_message(self, method, params, request_id):
         if method == "host.invoke" and request_id is not None:
@@ -139,9 +142,24 @@ class JsonRpcHostLink(object):
                 "code": -32601, "message": "this host serves no %r" % method,
                 "data": {"status": "UNIMPLEMENTED", "details": []}})
 
+    def mark_established(self):
+        """False when the connection already ended (the attach must then be retried)."""
+        with self._lock:
+            if self.closed:
+                return False
+            self.established = True
+            return True
+
     def on_connection_closed(self, error):
-        if not self.closed:
+        """Reports the loss once, and only for an established attachment: a failed attach is
+        reported to its caller by the exception instead (never both, or two re-attach loops
+        would race)."""
+        with self._lock:
+            if self.closed:
+                return
             self.closed = True
+            report = self.established
+        if report:
             self._handler.on_detached(error)
 
     def answer(self, invocation_id, result=None, error=None):
@@ -164,7 +182,8 @@ class JsonRpcHostLink(object):
         return self._session.call("host.updateCommands", {"commands": commands}, timeout)
 
     def detach(self, timeout):
-        self.closed = True
+        with self._lock:
+            self.closed = True
         try:
             self._session.call("host.detach", {}, timeout)
         finally:

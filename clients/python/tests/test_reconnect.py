@@ -102,6 +102,9 @@ def test_host_attaches_again_after_a_restart(private_server, transport):
             answer = caller.call("pipebridge.v1.HostService/Invoke",
                                  {"host": {"query": {"application": "maya"}}, "command": "maya.version"})
             assert answer == {"hostId": host.id, "result": "2024"}
+            time.sleep(0.5)  # room for a duplicate re-attach loop to show itself
+            hosts = caller.call("pipebridge.v1.HostService/ListHosts", {"application": "maya"})["hosts"]
+            assert [h["id"] for h in hosts] == [host.id] and host.attach_count == 2
             assert first_id  # the new id may equal the old one: the restarted bridge counts anew
         finally:
             caller.close()
