@@ -67,9 +67,30 @@ def connect(url=None, discovery_dir=None, transport="auto", timeout=DEFAULT_TIME
                               "use transport='tcp' or 'ws'")
         from .grpc_transport import GrpcTransport  # only imported when grpcio is there
         wire = GrpcTransport(lambda: find(kind), connect_timeout)
+        wire.describe_with = _describer_over_jsonrpc(find, offered, client_name, connect_timeout)
     else:
         wire = JsonRpcTransport(lambda: find(kind), kind, client_name, __version__, connect_timeout)
     return Bridge(wire, timeout)
+
+
+def _describer_over_jsonrpc(find, offered, client_name, connect_timeout):
+    """Reflection descriptors carry no comments; the same server's rpc.discover does. The gRPC
+    transport asks it once over a short JSON-RPC connection, so docstrings read the same on
+    every transport (and falls back to the descriptors when that fails)."""
+    kinds = [k for k in ("jsonrpc-tcp", "jsonrpc-ws") if k in offered]
+
+    def describe(timeout):
+        for kind in kinds:
+            transport = JsonRpcTransport(lambda: find(kind), kind, client_name, __version__, connect_timeout)
+            try:
+                return transport.describe(timeout)
+            except Exception as error:  # any failure: the descriptors still give the names
+                log.debug("pipebridge: rpc.discover over %s failed: %s", kind, error)
+            finally:
+                transport.close()
+        return None
+
+    return describe
 
 
 class Bridge(object):

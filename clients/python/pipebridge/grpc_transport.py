@@ -120,6 +120,7 @@ class GrpcTransport(object):
         self._channel = None
         self._stale = False
         self._closed = False
+        self.describe_with = None  # optional callable(timeout) -> rpc.discover document
         self._use(find_endpoint())
 
     def _use(self, endpoint):
@@ -196,7 +197,10 @@ class GrpcTransport(object):
         return call  # grpc's call object has cancel()
 
     def describe(self, timeout):
-        return describe_contract(self.contract)
+        """The server's rpc.discover document when describe_with can fetch it (it has the
+        contract's descriptions), else one built from the reflection descriptors."""
+        document = self.describe_with(timeout) if self.describe_with is not None else None
+        return document or describe_contract(self.contract)
 
     def attach(self, hello, handler, timeout):
         self._refresh()

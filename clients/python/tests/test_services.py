@@ -102,8 +102,32 @@ def test_hosts_list_filters_by_application(api):
     assert hosts == {"hosts": []}
 
 
-def test_every_contract_service_has_an_attribute(api):
+def test_every_contract_service_has_an_attribute(api, transport):
     assert set(api.services) >= {"bridge", "entities", "templates", "context", "publishes", "events", "hosts"}
     assert callable(api.publishes.stale_if_republished)
     assert "pipebridge.v1.EntityService/Find" in api.entities.find.__doc__
     assert "entity_type" in api.entities.find.__doc__
+    # The contract's own descriptions, on every transport (gRPC fetches them via rpc.discover).
+    assert api.entities.find.__doc__.startswith("Entities of one type matching filters, ordered and paged.")
+    assert "Entity type to search" in api.entities.find.__doc__
+
+
+def test_grpc_surface_falls_back_to_reflection_names(server):
+    """Without a JSON-RPC endpoint to ask, the gRPC surface still has every RPC (names and
+    request fields from the descriptors), only without descriptions."""
+    import pipebridge
+    if not pipebridge.grpc_available():
+        pytest.skip("grpcio does not import under this interpreter")
+    from pipebridge.grpc_transport import GrpcTransport
+    from pipebridge.discovery import find_endpoints
+
+    grpc_endpoint = [e for e in find_endpoints(directory=server.discovery_dir) if e.transport == "grpc"][0]
+    client = pipebridge.Bridge(GrpcTransport(lambda: grpc_endpoint, 5), timeout=10)
+    try:
+        assert client.publishes.find_latest.rpc_method == "pipebridge.v1.PublishService/FindLatest"
+        assert "publish_type" in client.publishes.find_latest.__doc__
+        assert client.events.subscribe.rpc_kind == "server_streaming"
+        assert not hasattr(client.hosts, "attach")  # bidi: attach_host() is its Python form
+        assert client.entities.find(entity_type="Step", filters=[["code", "is", "comp"]])["entities"][0]["type"] == "Step"
+    finally:
+        client.close()
