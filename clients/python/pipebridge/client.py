@@ -70,6 +70,11 @@ def connect(url=None, discovery_dir=None, transport="auto", timeout=DEFAULT_TIME
         wire.describe_with = _describer_over_jsonrpc(find, offered, client_name, connect_timeout)
     else:
         wire = JsonRpcTransport(lambda: find(kind), kind, client_name, __version__, connect_timeout)
+    try:
+        wire.handshake(connect_timeout)  # a wrong token or protocol fails here, not at first use
+    except Exception:
+        wire.close()
+        raise
     return Bridge(wire, timeout)
 
 

@@ -14,7 +14,9 @@ import grpc
 from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
 
 from . import reflection
-from .errors import DeadlineExceeded, InvalidArgument, Unavailable, Unimplemented, from_grpc_error
+from .errors import (DeadlineExceeded, FailedPrecondition, InvalidArgument, Unavailable, Unimplemented,
+                     from_grpc_error)
+from .jsonrpc_transport import PROTOCOL_VERSION
 
 log = logging.getLogger("pipebridge")
 
@@ -121,6 +123,7 @@ class GrpcTransport(object):
         self._stale = False
         self._closed = False
         self.describe_with = None  # optional callable(timeout) -> rpc.discover document
+        self.server_info = None  # GetInfo of the handshake
         self._use(find_endpoint())
 
     def _use(self, endpoint):
@@ -139,6 +142,15 @@ class GrpcTransport(object):
                 old.close()
         self.endpoint = endpoint
         self._metadata = (("authorization", "Bearer " + endpoint.token),)
+
+    def handshake(self, timeout):
+        """GetInfo first (the contract says so): checks the token, which server reflection
+        does not need, and refuses a server speaking another protocol version."""
+        info = self.unary("pipebridge.v1.BridgeService/GetInfo", {}, timeout)
+        if info.get("protocolVersion") != PROTOCOL_VERSION:
+            raise FailedPrecondition("the bridge speaks protocolVersion %r, this client %d"
+                                     % (info.get("protocolVersion"), PROTOCOL_VERSION))
+        self.server_info = info
 
     def _refresh(self):
         """After UNAVAILABLE or UNAUTHENTICATED the bridge may have restarted with a new

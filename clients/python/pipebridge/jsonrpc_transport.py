@@ -65,6 +65,10 @@ class JsonRpcTransport(object):
         self.endpoint = endpoint
         return session
 
+    def handshake(self, timeout):
+        """Connects now: $/initialize checks the token and the protocol version."""
+        self.session()
+
     def close(self):
         with self._lock:
             self._closed = True
