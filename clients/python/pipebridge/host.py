@@ -200,6 +200,7 @@ class Host(object):
         self._cancel_all("the connection to the bridge was lost")
         if self._detached or self._client_closed.is_set():
             return
+        log.info("pipebridge: host %s detached (%s); attaching again", self.id, error)
         thread = threading.Thread(target=self._reattach, name="pipebridge-host-reattach")
         thread.daemon = True
         thread.start()

@@ -8,7 +8,7 @@ is found). Subscriptions and hosts resume themselves on top of this (see streams
 
 import threading
 
-from .errors import FailedPrecondition, Unavailable
+from .errors import FailedPrecondition, Unavailable, error_for_status
 from .jsonrpc_session import JsonRpcSession
 from .line_socket import LineSocket
 from .websocket import WebSocket
@@ -135,6 +135,11 @@ class JsonRpcHostLink(object):
             with self._lock:
                 self._request_ids[invocation_id] = request_id
             self._handler.on_invoke(params)
+        elif method == "host.detached":
+            # The bridge ended the session (lease expired, shutting down); the connection
+            # may stay open. The host is told, and attaches again if it should.
+            code = params.get("code") if isinstance(params.get("code"), int) else 14
+            self.on_connection_closed(error_for_status(code, params.get("message") or "the bridge detached the host"))
         elif method == "host.cancel":
             invocation_id = params.get("invocationId", "")
             with self._lock:
@@ -155,14 +160,17 @@ class JsonRpcHostLink(object):
             return True
 
     def on_connection_closed(self, error):
-        """Reports the loss once, and only for an established attachment: a failed attach is
+        """Reports the end once, and only for an established attachment: a failed attach is
         reported to its caller by the exception instead (never both, or two re-attach loops
-        would race)."""
+        would race). Also the end of a session the bridge detached (host.detached)."""
         with self._lock:
             if self.closed:
                 return
             self.closed = True
             report = self.established
+            self._request_ids.clear()
+        if self._session.server_handler == self.on_server_message:
+            self._session.server_handler = None
         if report:
             self._handler.on_detached(error)
 

@@ -99,10 +99,17 @@ def test_caller_deadline_cancels_the_invocation_on_the_host(host_client, server,
     caller.close()
 
 
-def test_progress_reaches_invoke_stream_callers(host_client, caller):
+def test_progress_reaches_invoke_stream_callers(private_server, transport):
+    """On a server of its own: after an InvokeStream over JSON-RPC, this pipebridge build
+    stops answering host.detach on later host connections and ignores SIGTERM (reported to
+    the server's owners), which would otherwise spill into the other tests."""
+    host_client = connect(private_server, transport)
+    caller = connect(private_server, "tcp")
+    require_json_host_attach(host_client)
+
     def bake(args, invocation):
         invocation.progress(0.5, "half way", {"frame": 1024})
-        return "baked"
+        return {"baked": True}
 
     host = host_client.attach_host("blender", commands={"blender.bake": bake})
     with caller.stream(INVOKE_STREAM, {"host": {"hostId": host.id}, "command": "blender.bake"}, timeout=10) as stream:
@@ -110,14 +117,16 @@ def test_progress_reaches_invoke_stream_callers(host_client, caller):
         assert progress["progress"]["fraction"] == 0.5
         assert progress["progress"]["message"] == "half way"
         assert progress["progress"]["data"] == {"frame": 1024}
-        assert stream.next(timeout=10)["result"] == {"hostId": host.id, "result": "baked"}
+        assert stream.next(timeout=10)["result"] == {"hostId": host.id, "result": {"baked": True}}
     host.detach()
+    caller.close()
+    host_client.close()
 
 
 def test_commands_added_after_attach_are_offered(host_client, caller):
     host = host_client.attach_host("photoshop")
-    host.add_command("photoshop.exportLayers", lambda args, invocation: ["bg", "fg"], title="Export layers")
-    assert invoke(caller, host, "photoshop.exportLayers")["result"] == ["bg", "fg"]
+    host.add_command("photoshop.exportLayers", lambda args, invocation: {"layers": ["bg", "fg"]}, title="Export layers")
+    assert invoke(caller, host, "photoshop.exportLayers")["result"] == {"layers": ["bg", "fg"]}
     listed = [h for h in caller.call(LIST_HOSTS, {})["hosts"] if h["id"] == host.id][0]
     assert listed["commands"][0]["title"] == "Export layers"
     host.detach()
@@ -129,7 +138,7 @@ def test_queue_dispatcher_runs_commands_on_the_pumping_thread(host_client, calle
     dispatcher = pipebridge.QueueDispatcher()  # created here: this thread is the "main" one
     ran_on = []
     host = host_client.attach_host("unity", dispatcher=dispatcher,
-                                   commands={"unity.select": lambda args, inv: ran_on.append(threading.current_thread()) or "ok"})
+                                   commands={"unity.select": lambda args, inv: ran_on.append(threading.current_thread()) or {"ok": 1}})
     answers = []
     worker = threading.Thread(target=lambda: answers.append(invoke(caller, host, "unity.select")))
     worker.start()
@@ -137,6 +146,21 @@ def test_queue_dispatcher_runs_commands_on_the_pumping_thread(host_client, calle
     while worker.is_alive() and time.monotonic() < deadline:
         dispatcher.pump(timeout=0.05)
     worker.join(1)
-    assert answers and answers[0]["result"] == "ok"
+    assert answers and answers[0]["result"] == {"ok": 1}
     assert ran_on == [threading.current_thread()]
     host.detach()
+
+
+@pytest.mark.parametrize("value", ["a string", ["a", "list"], 42, 2.5, True, None, {"an": "object"}])
+def test_a_command_may_return_any_json_value(host_client, caller, value, request):
+    """docs/protocol.md: host.invoke's result is "any JSON value" (a google.protobuf.Value)."""
+    if host_client.transport != "grpc" and not isinstance(value, dict):
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "server bug: adapters/jsonrpc/host_link.cc decodes a JSON-RPC host's result as a "
+            "JSON object (INTERNAL 'expected a JSON object at the top level'); docs/protocol.md "
+            "and the gRPC path take any JSON value. Remove this mark once fixed.")))
+    host = host_client.attach_host("lua", commands={"lua.value": lambda args, invocation: value})
+    try:
+        assert invoke(caller, host, "lua.value") == {"hostId": host.id, "result": value}
+    finally:
+        host.detach()

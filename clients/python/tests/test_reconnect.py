@@ -93,7 +93,7 @@ def test_host_attaches_again_after_a_restart(private_server, transport):
     host_client = connect(server, transport)
     require_json_host_attach(host_client)
     try:
-        host = host_client.attach_host("maya", commands={"maya.version": lambda args, inv: "2024"})
+        host = host_client.attach_host("maya", commands={"maya.version": lambda args, inv: {"version": 2024}})
         first_id = host.id
         server.restart()
         wait_until(lambda: host.attach_count >= 2 and host.attached, what="the host to attach again")
@@ -101,7 +101,7 @@ def test_host_attaches_again_after_a_restart(private_server, transport):
         try:
             answer = caller.call("pipebridge.v1.HostService/Invoke",
                                  {"host": {"query": {"application": "maya"}}, "command": "maya.version"})
-            assert answer == {"hostId": host.id, "result": "2024"}
+            assert answer == {"hostId": host.id, "result": {"version": 2024}}
             time.sleep(0.5)  # room for a duplicate re-attach loop to show itself
             hosts = caller.call("pipebridge.v1.HostService/ListHosts", {"application": "maya"})["hosts"]
             assert [h["id"] for h in hosts] == [host.id] and host.attach_count == 2
