@@ -168,6 +168,7 @@ class JsonRpcSession(object):
             while True:
                 text = self._channel.receive_text()
                 if text is None:
+                    reason = getattr(self._channel, "close_reason", None) or reason
                     break
                 try:
                     message = json.loads(text)
@@ -201,6 +202,11 @@ class JsonRpcSession(object):
             elif request_id is not None:
                 self.respond(request_id, error={"code": -32601, "message": "this client serves no %r" % method,
                                                 "data": {"status": "UNIMPLEMENTED", "details": []}})
+            return
+        if message.get("id") is None and "error" in message:
+            # A message the server could not read far enough to find its id (over TCP: a line
+            # over its size limit). No call can be told; the one it was ends at its deadline.
+            log.warning("pipebridge: the bridge refused a message: %s", (message["error"] or {}).get("message"))
             return
         with self._lock:
             call = self._calls.pop(message.get("id"), None)

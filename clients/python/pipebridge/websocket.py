@@ -65,6 +65,7 @@ class WebSocket(object):
         self._buffer = bytearray(buffered)
         self._send_lock = threading.Lock()
         self._closed = False
+        self.close_reason = None  # why the server closed, when it said so
 
     @classmethod
     def connect(cls, url, token, timeout):
@@ -107,6 +108,10 @@ class WebSocket(object):
             elif opcode == OP_CLOSE:
                 self._send_quietly(OP_CLOSE, payload[:2])
                 self._closed = True
+                if len(payload) >= 2:  # e.g. 1009: a message over the server's size limit
+                    code = struct.unpack("!H", payload[:2])[0]
+                    text = payload[2:].decode("utf-8", "replace")
+                    self.close_reason = "the bridge closed the WebSocket (%d%s)" % (code, ": " + text if text else "")
                 return None
             elif opcode in (OP_TEXT, OP_BINARY) or (opcode == OP_CONTINUATION and message_opcode):
                 if opcode != OP_CONTINUATION:
