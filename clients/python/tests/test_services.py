@@ -131,3 +131,22 @@ def test_grpc_surface_falls_back_to_reflection_names(server):
         assert client.entities.find(entity_type="Step", filters=[["code", "is", "comp"]])["entities"][0]["type"] == "Step"
     finally:
         client.close()
+
+
+@pytest.mark.parametrize("how", ["PIPEBRIDGE_DISCOVERY_DIR", "XDG_RUNTIME_DIR", "PIPEBRIDGE_URL"])
+def test_connect_finds_the_bridge_from_the_environment(server, monkeypatch, tmp_path, how):
+    import pipebridge
+    for name in ("PIPEBRIDGE_DISCOVERY_DIR", "XDG_RUNTIME_DIR", "PIPEBRIDGE_URL", "PIPEBRIDGE_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    if how == "PIPEBRIDGE_DISCOVERY_DIR":
+        monkeypatch.setenv(how, server.discovery_dir)
+    elif how == "XDG_RUNTIME_DIR":  # $XDG_RUNTIME_DIR/pipebridge/bridge.json
+        os.symlink(server.discovery_dir, str(tmp_path / "pipebridge"))
+        monkeypatch.setenv(how, str(tmp_path))
+    else:
+        monkeypatch.setenv(how, server.url("ws"))
+    client = pipebridge.connect(transport="ws" if how == "PIPEBRIDGE_URL" else "tcp")
+    try:
+        assert client.ping(how) == how
+    finally:
+        client.close()
