@@ -85,8 +85,6 @@ class Stream(object):
     def __next__(self):
         return self.next()
 
-    next_message = __next__
-
     def next(self, timeout=None):
         """The next message. Raises StopIteration at the end (or after cancel()), the
         stream's BridgeError when it failed, TimeoutError when timeout seconds pass first."""

@@ -26,11 +26,6 @@ SERVICE_ATTRIBUTES = {
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
-# Keywords every method takes besides the request's fields.
-CALL_KEYWORDS = ("timeout",)
-STREAM_KEYWORDS = ("timeout", "callback", "on_end", "dispatcher", "resume")
-
-
 def snake_case(name):
     """"GetInfo" -> "get_info", "StaleIfRepublished" -> "stale_if_republished"."""
     return _CAMEL_BOUNDARY.sub("_", name).lower()
