@@ -290,7 +290,7 @@ class GrpcHostLink(object):
                     invocation = message["invocation"]
                     with self._lock:
                         self._pending.add(invocation.get("invocationId", ""))
-                    self._handler.on_invoke(invocation)
+                    self._handler.on_invoke(invocation, self)
                 elif "heartbeatAck" in message:
                     with self._lock:
                         waiter = self._ack_waiters.pop(0) if self._ack_waiters else None

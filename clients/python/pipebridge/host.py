@@ -35,8 +35,8 @@ class Invocation(object):
     """One call of a command: .invocation_id, .command, .args, .deadline (RFC 3339 text),
     .caller_host, .cancelled (threading.Event), .progress(fraction, message, data)."""
 
-    def __init__(self, host, params):
-        self._host = host
+    def __init__(self, link, params):
+        self._link = link  # the attachment it came through (answers go back the same way)
         self.invocation_id = params.get("invocationId", "")
         self.command = params.get("command", "")
         self.args = params.get("args") or {}
@@ -47,9 +47,11 @@ class Invocation(object):
 
     def progress(self, fraction=-1.0, message="", data=None):
         """Reports progress to InvokeStream callers (fraction 0..1, or -1 when unknown)."""
-        link = self._host._link
-        if link is not None and not self.cancelled.is_set():
-            link.progress(self.invocation_id, float(fraction), message, data)
+        if not self.cancelled.is_set():
+            try:
+                self._link.progress(self.invocation_id, float(fraction), message, data)
+            except Unavailable:
+                pass  # best effort: the caller already got UNAVAILABLE for this invocation
 
 
 class CommandSpec(object):
@@ -176,8 +178,10 @@ class Host(object):
 
     # -- called by the transport link (reader thread: never block here) -------------------
 
-    def on_invoke(self, params):
-        invocation = Invocation(self, params)
+    def on_invoke(self, params, link):
+        """An invocation arrived through link. It may come before attach() returned (the
+        bridge can invoke at once), so it is answered through its own link, not self._link."""
+        invocation = Invocation(link, params)
         with self._lock:
             self._invocations[invocation.invocation_id] = invocation
         worker = threading.Thread(target=self._run_invocation, args=(invocation,),
@@ -210,7 +214,6 @@ class Host(object):
     def _run_invocation(self, invocation):
         with self._lock:
             spec = self._commands.get(invocation.command)
-            link = self._link
         result, error = None, None
         if spec is None:
             error = to_jsonrpc_error(Unimplemented("this host offers no command %r" % invocation.command))
@@ -223,10 +226,10 @@ class Host(object):
                 result = None
         with self._lock:
             self._invocations.pop(invocation.invocation_id, None)
-        if link is None or invocation.cancelled.is_set():
+        if invocation.cancelled.is_set():
             return
         try:
-            link.answer(invocation.invocation_id, result=result, error=error)
+            invocation._link.answer(invocation.invocation_id, result=result, error=error)
         except Unavailable:
             pass  # the connection died: the bridge already failed this invocation
 

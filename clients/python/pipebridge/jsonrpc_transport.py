@@ -100,7 +100,7 @@ class JsonRpcTransport(object):
 
     def attach(self, hello, handler, timeout):
         """Attaches a host over `host.attach` on the current connection (one host per
-        connection). handler gets on_invoke(invocation), on_cancel(invocation_id, reason) and
+        connection). handler gets on_invoke(invocation, link), on_cancel(invocation_id, reason) and
         on_detached(error) (the connection ended). Returns (attached, link)."""
         session = self.session()
         link = JsonRpcHostLink(session, handler)
@@ -134,7 +134,7 @@ class JsonRpcHostLink(object):
             invocation_id = params.get("invocationId", "")
             with self._lock:
                 self._request_ids[invocation_id] = request_id
-            self._handler.on_invoke(params)
+            self._handler.on_invoke(params, self)
         elif method == "host.detached":
             # The bridge ended the session (lease expired, shutting down); the connection
             # may stay open. The host is told, and attaches again if it should.

@@ -15,7 +15,8 @@ class ScriptedBridge(object):
     """Accepts one TCP connection and answers $/initialize, host.* requests; the test sends
     server -> client messages with send()."""
 
-    def __init__(self):
+    def __init__(self, invoke_on_attach=None):
+        self._invoke_on_attach = invoke_on_attach  # a host.invoke sent with the attach answer
         self._listener = socket.socket()
         self._listener.bind(("127.0.0.1", 0))
         self._listener.listen(1)
@@ -35,8 +36,13 @@ class ScriptedBridge(object):
                 self.send({"jsonrpc": "2.0", "id": message["id"], "result": {"protocolVersion": 1}})
             elif method == "host.attach":
                 attaches += 1
-                self.send({"jsonrpc": "2.0", "id": message["id"],
-                           "result": {"host": {"id": "host-%d" % attaches}, "leaseMs": "600000"}})
+                answer = {"jsonrpc": "2.0", "id": message["id"],
+                          "result": {"host": {"id": "host-%d" % attaches}, "leaseMs": "600000"}}
+                if self._invoke_on_attach:  # one write: the invocation lands with the answer
+                    self._connection.sendall(json.dumps(answer).encode() + b"\n" +
+                                             json.dumps(self._invoke_on_attach).encode() + b"\n")
+                else:
+                    self.send(answer)
             elif method in ("host.heartbeat", "host.updateCommands", "host.detach") and "id" in message:
                 self.send({"jsonrpc": "2.0", "id": message["id"], "result": {}})
             with self._changed:
@@ -103,6 +109,19 @@ def test_a_cancelled_invocation_is_not_answered():
                      "params": {"invocationId": "inv-2", "command": "lua.fast", "args": {}}})
         bridge.wait_for(lambda m: m.get("id") == "s:2")
         assert not [m for m in bridge.received if m.get("id") == "s:1"]
+    finally:
+        client.close()
+        bridge.close()
+
+
+def test_an_invocation_arriving_with_the_attach_answer_is_answered():
+    """The bridge may invoke a host the moment it attached, before attach_host() returned."""
+    bridge = ScriptedBridge(invoke_on_attach={"jsonrpc": "2.0", "id": "s:1", "method": "host.invoke",
+                                              "params": {"invocationId": "inv-1", "command": "lua.now", "args": {}}})
+    client = pipebridge.connect(url="tcp://127.0.0.1:%d?token=t" % bridge.port, timeout=5)
+    try:
+        client.attach_host("lua", commands={"lua.now": lambda args, invocation: {"early": True}})
+        assert bridge.wait_for(lambda m: m.get("id") == "s:1")[0]["result"] == {"early": True}
     finally:
         client.close()
         bridge.close()
