@@ -105,9 +105,8 @@ def test_caller_deadline_cancels_the_invocation_on_the_host(host_client, server,
 
 
 def test_progress_reaches_invoke_stream_callers(private_server, transport):
-    """On a server of its own: after an InvokeStream over JSON-RPC, this pipebridge build
-    stops answering host.detach on later host connections and ignores SIGTERM (reported to
-    the server's owners), which would otherwise spill into the other tests."""
+    """On a server of its own, so that a regression of the JSON-RPC stream-finish deadlock
+    (fixed; it froze an IO thread after an InvokeStream) cannot spill into other tests."""
     host_client = connect(private_server, transport)
     caller = connect(private_server, "tcp")
     require_json_host_attach(host_client)
