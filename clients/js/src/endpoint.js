@@ -9,10 +9,12 @@ import { BridgeError, Code } from "./status.js";
 /** Returns `async () => ({url, token})` for the options given to connect(). */
 export function endpointResolver(options) {
   if (options.url !== undefined) {
-    const { url, token } = options;
+    const { url } = options;
     if (typeof url !== "string" || !/^wss?:\/\//.test(url)) {
       throw new BridgeError(Code.INVALID_ARGUMENT, `url: expected a ws:// address such as "ws://127.0.0.1:47732/rpc", got ${JSON.stringify(url)}`);
     }
+    // docs/protocol.md: a URL may carry the token as its ?token= query.
+    const token = options.token !== undefined ? options.token : new URL(url).searchParams.get("token") ?? undefined;
     if (typeof token === "function") {
       return async () => ({ url, token: checkToken(await token(), "token: the function returned") });
     }

@@ -64,6 +64,15 @@ test("PIPEBRIDGE_URL and PIPEBRIDGE_TOKEN win over the discovery file", async ()
   });
 });
 
+test("PIPEBRIDGE_URL may carry the token as its ?token= query", async () => {
+  const empty = join(scratch, "nothing-here-either");
+  await withEnv({ PIPEBRIDGE_URL: `${server.wsUrl}?token=${server.token}` }, async () => {
+    const bridge = await connectTo(server, { discoveryDir: empty });
+    assert.equal((await bridge.server.getInfo({})).pid, server.discovery.pid);
+    bridge.close();
+  });
+});
+
 test("no discovery file: UNAVAILABLE saying no bridge is running", async () => {
   const dir = join(scratch, "empty");
   mkdirSync(dir);
