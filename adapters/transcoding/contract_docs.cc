@@ -55,7 +55,17 @@ std::string CommentOf(const Descriptor* docs) {
 }  // namespace
 
 std::string ContractComment(const pb::ServiceDescriptor& service) {
-  return CommentOf(DocsPool().FindServiceByName(service.full_name()));
+  const pb::ServiceDescriptor* docs = DocsPool().FindServiceByName(service.full_name());
+  std::string comment = CommentOf(docs);
+  // The contract describes each service at the top of its own file (the comment before
+  // `syntax`, field 12 of FileDescriptorProto), where a file has one service.
+  if (comment.empty() && docs != nullptr && docs->file()->service_count() == 1) {
+    pb::SourceLocation location;
+    if (docs->file()->GetSourceLocation({12}, &location)) {
+      comment = Clean(location.leading_comments);
+    }
+  }
+  return comment;
 }
 
 std::string ContractComment(const pb::MethodDescriptor& method) {

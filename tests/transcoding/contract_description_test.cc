@@ -153,6 +153,13 @@ TEST(ContractDescriptionTest, DescriptionsAreTheProtoComments) {
   const Json& hello = document["schemas"]["pipebridge.v1.Invocation"];
   EXPECT_EQ(hello["properties"]["callerHost"]["description"],
             "Host id of the calling host, when the caller is itself an attached host.");
+  // A service is described by the comment that opens its file.
+  for (const Json& service : document["services"]) {
+    EXPECT_EQ(service["description"].get<std::string>().rfind(
+                  service["name"].get<std::string>().substr(std::string("pipebridge.v1.").size()) + ": ", 0),
+              0u)
+        << service.dump();
+  }
   // Multi-line comments keep their line breaks.
   std::string attach = (*FindMethod(document, "pipebridge.v1.HostService/Attach"))["description"];
   EXPECT_NE(attach.find("\n"), std::string::npos) << attach;
