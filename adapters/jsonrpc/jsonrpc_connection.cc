@@ -322,11 +322,18 @@ void JsonRpcConnection::HandleHost(const Envelope& envelope,
     return;
   }
   if (params_into != nullptr && envelope.params_kind != Envelope::ParamsKind::kAbsent) {
+    // $meta is accepted as on every method; a host's session has no deadline to set.
+    std::string_view params = envelope.params;
+    std::string stripped;
+    std::optional<absl::Duration> unused_timeout;
     absl::Status status =
-        envelope.params_kind == Envelope::ParamsKind::kObject
-            ? transcoding::JsonToMessage(envelope.params, params_into)
-            : absl::InvalidArgumentError(absl::StrCat("the params of ", Absl(method),
-                                                      " are an object"));
+        envelope.params_kind != Envelope::ParamsKind::kObject
+            ? absl::InvalidArgumentError(absl::StrCat("the params of ", Absl(method),
+                                                      " are an object"))
+        : !MayHaveMeta(params) ? absl::OkStatus()
+                               : SplitMeta(params, &stripped, &unused_timeout);
+    if (status.ok() && !stripped.empty()) params = stripped;
+    if (status.ok()) status = transcoding::JsonToMessage(params, params_into);
     if (!status.ok()) {
       absl::string_view text = status.message();
       if (!notification) {

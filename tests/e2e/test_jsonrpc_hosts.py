@@ -120,7 +120,7 @@ class JsonRpcHostTest(unittest.TestCase):
     def attach(self, peer, commands, application="maya"):
         reply = peer.call("host.attach", {"application": application, "applicationVersion": "2024",
                                           "pid": 4242, "user": "ana", "displayName": "Maya (test)",
-                                          "commands": commands})
+                                          "commands": commands}, timeout_ms=5000)
         self.assertIn("result", reply, reply)
         return reply["result"]
 

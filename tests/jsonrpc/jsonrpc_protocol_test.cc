@@ -35,6 +35,20 @@ TEST_F(ProtocolTest, InitializeAnswersServerAndProtocol) {
   EXPECT_TRUE(response["result"]["capabilities"].is_array());
 }
 
+TEST_F(ProtocolTest, InitializeTakesMetaLikeEveryMethod) {
+  auto client = LineClient::Connect(tcp_port());
+  json response = client->Call(json{{"jsonrpc", "2.0"},
+                                    {"id", 1},
+                                    {"method", "$/initialize"},
+                                    {"params", {{"token", kToken}, {"protocolVersion", 1},
+                                                {"$meta", {{"timeoutMs", 1000}}}}}});
+  EXPECT_TRUE(response.contains("result")) << response.dump();
+  json bad = LineClient::Connect(tcp_port())->Call(json{
+      {"jsonrpc", "2.0"}, {"id", 1}, {"method", "$/initialize"},
+      {"params", {{"token", kToken}, {"protocolVersion", 1}, {"$meta", {{"timeout", 1}}}}}});
+  EXPECT_EQ(bad["error"]["code"], -32602) << bad.dump();
+}
+
 TEST_F(ProtocolTest, CallsBeforeInitializeAreUnauthenticated) {
   auto client = LineClient::Connect(tcp_port());
   json response = client->Call(EchoRequest(1, "x"));
