@@ -63,7 +63,10 @@ function M.to_jsonrpc(e)
   if type(e) == "table" then
     local code = e.code
     if type(code) == "string" then code = M.codes[code] end
-    if type(code) ~= "number" or code < 1 or code > 16 then code = M.codes.UNKNOWN end
+    -- A gRPC failure code, or a JSON-RPC protocol code (-32601 for a method we do not offer).
+    if type(code) ~= "number" or not ((code >= 1 and code <= 16) or M.jsonrpc_names[code]) then
+      code = M.codes.UNKNOWN
+    end
     return {code = code, message = tostring(e.message or ""), data = e.data}
   end
   return {code = M.codes.UNKNOWN, message = tostring(e)}

@@ -61,7 +61,7 @@ function Host.new(client, opts)
     return nil, errors.new("FAILED_PRECONDITION", "this client is already attached as a host (one host per connection)")
   end
   local self = setmetatable({client = client, opts = opts, handlers = {}, invocations = {},
-                             attached = false, active = true}, Host)
+                             attached = false, active = true, heartbeats_acked = 0}, Host)
   local ok, err = self:set_commands(opts.commands or {})
   if not ok then return nil, err end
   self.hello = {
@@ -145,6 +145,7 @@ function Host:tick(now)
   if self.attached and self.next_heartbeat and now >= self.next_heartbeat then
     self.next_heartbeat = now + self.interval
     self.client:call("host.heartbeat", {}, function(_, err)
+      if not err then self.heartbeats_acked = self.heartbeats_acked + 1 end
       if err and err.code ~= errors.codes.UNAVAILABLE and self.opts.on_error then self.opts.on_error(err) end
     end, {timeout = math.max(self.interval, 1)})
   end
