@@ -270,6 +270,12 @@ function Client:call(method, params, callback, opts)
   }
   self.pending[id] = call
   if self.state == "ready" then
+    -- A bridge that went away while we were idle has left an EOF unread: notice it now, so
+    -- that this call waits for the reconnect instead of failing on a dead connection.
+    local alive, terr = self.transport:pump()
+    if not alive then self:lost(errors.new("UNAVAILABLE", terr.message)) end
+  end
+  if self.state == "ready" then
     self:send_call(id, call)
   elseif self.reconnect or self.state == "connecting" or self.state == "idle" then
     self.queue[#self.queue + 1] = id
