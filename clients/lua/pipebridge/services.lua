@@ -84,6 +84,10 @@ function Service.__index(service, name)
     local m, err = resolve(self, name)
     if not m then return fail(second, err) end
     local client = self.client
+    if m.kind == "bidi_streaming" then
+      return fail(second, errors.new("UNIMPLEMENTED", m.method .. " is bidirectional, which JSON-RPC does not carry"
+        .. (m.method == "pipebridge.v1.HostService/Attach" and ": use client:attach_host{...}" or "")))
+    end
     if m.method == "pipebridge.v1.EventService/Subscribe" then
       return client:subscribe(params, second, third)
     end
