@@ -26,8 +26,10 @@ function Transport.new(opts)
     max_read_bytes = opts.max_read_bytes or 4 * 1024 * 1024,
     state = "new",
     partial = {}, partial_bytes = 0, -- pieces of the line being received
-    lines = {}, lines_head = 1,        -- complete lines not yet taken
-    out = {}, out_head = 1, out_offset = 1, queued_bytes = 0,
+    -- Queues with explicit head and tail: taken slots become nil, and # is undefined on a
+    -- table with holes.
+    lines = {}, lines_head = 1, lines_tail = 0,   -- complete lines not yet taken
+    out = {}, out_head = 1, out_tail = 0, out_offset = 1, queued_bytes = 0,
   }, Transport)
 end
 
@@ -78,14 +80,15 @@ function Transport:send_line(text)
     return nil, failure("full", "the send queue holds " .. self.queued_bytes .. " bytes; a message of "
       .. size .. " bytes would pass its bound of " .. self.max_queued_bytes)
   end
-  self.out[#self.out + 1] = text .. "\n"
+  self.out_tail = self.out_tail + 1
+  self.out[self.out_tail] = text .. "\n"
   self.queued_bytes = self.queued_bytes + size
   if self.state == "open" then return self:flush() end
   return true
 end
 
 function Transport:flush()
-  while self.out_head <= #self.out do
+  while self.out_head <= self.out_tail do
     local data = self.out[self.out_head]
     local last, err, partial_last = self.sock:send(data, self.out_offset)
     last = last or partial_last
@@ -100,7 +103,7 @@ function Transport:flush()
       return true
     end
   end
-  self.out, self.out_head = {}, 1
+  self.out, self.out_head, self.out_tail = {}, 1, 0
   return true
 end
 
@@ -129,7 +132,10 @@ function Transport:absorb(chunk)
       line = chunk:sub(start, nl - 1)
     end
     if line:byte(-1) == 13 then line = line:sub(1, -2) end -- tolerate \r\n
-    if line ~= "" then self.lines[#self.lines + 1] = line end
+    if line ~= "" then
+      self.lines_tail = self.lines_tail + 1
+      self.lines[self.lines_tail] = line
+    end
     start = nl + 1
   end
   if self.partial_bytes > self.max_line_bytes then
@@ -169,18 +175,18 @@ function Transport:pump()
 end
 
 function Transport:next_line()
-  local line = self.lines[self.lines_head]
-  if line == nil then
-    if self.lines_head > 1 then self.lines, self.lines_head = {}, 1 end
+  if self.lines_head > self.lines_tail then
+    if self.lines_head > 1 then self.lines, self.lines_head, self.lines_tail = {}, 1, 0 end
     return nil
   end
+  local line = self.lines[self.lines_head]
   self.lines[self.lines_head] = nil
   self.lines_head = self.lines_head + 1
   return line
 end
 
 function Transport:has_output()
-  return self.out_head <= #self.out
+  return self.out_head <= self.out_tail
 end
 
 function Transport:wait(seconds)

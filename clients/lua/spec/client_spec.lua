@@ -91,6 +91,45 @@ describe("client machinery against a scripted peer", function()
     assert.equal("closed", client.state)
   end)
 
+  it("queues what the socket does not take and writes it as the peer reads, never blocking", function()
+    local payload = string.rep("p", 1024 * 1024)
+    local calls = 12 -- 12 MiB: within the default 16 MiB send queue, beyond the socket buffers
+    for _ = 1, calls do
+      local started = socket.gettime()
+      assert(client:call("big.Write", {payload = payload}, nil, {timeout = 30}))
+      client:poll()
+      assert.is_true(socket.gettime() - started < 0.5, "call() or poll() blocked on a full socket")
+    end
+    assert.is_true(client.transport.queued_bytes > 0, "nothing was left queued")
+    local bytes, lines = #peer.buffer, select(2, peer.buffer:gsub("\n", ""))
+    local deadline = socket.gettime() + 20
+    while lines < calls and socket.gettime() < deadline do
+      client:poll()
+      local data, _, partial = peer.conn:receive(1024 * 1024)
+      local chunk = data or partial or ""
+      bytes = bytes + #chunk
+      lines = lines + select(2, chunk:gsub("\n", ""))
+    end
+    assert.equal(calls, lines, ("bytes %d, still queued %d, state %s"):format(bytes, client.transport.queued_bytes, client.state))
+    assert.is_true(bytes > calls * #payload)
+    assert.equal(0, client.transport.queued_bytes)
+  end)
+
+  it("refuses a message larger than the send queue's bound", function()
+    client:close()
+    peer:close()
+    peer = Peer.new()
+    client = assert(pipebridge.connect{address = peer:address(), token = "secret", reconnect = false,
+                                       max_queued_bytes = 4096})
+    peer:handshake(client)
+    local failure
+    local id = client:call("big.Write", {payload = string.rep("x", 8192)}, function(_, e) failure = e end)
+    assert.truthy(id)
+    assert.equal("RESOURCE_EXHAUSTED", failure.status)
+    assert.truthy(failure.message:find("bound of 4096", 1, true), failure.message)
+    assert.equal("ready", client.state) -- the connection itself is fine
+  end)
+
   it("delivers server-stream messages in order, then the end of the stream", function()
     local messages, ended = {}, nil
     local id = client:call("s.Stream", {}, function(r, e) ended = {r, e} end,
