@@ -244,7 +244,8 @@ end
 -- from poll(). Options:
 --   timeout     seconds (unary default: the client's timeout; streams: none)
 --   on_message  function(message): makes it a server-streaming call; each $/stream message
--- Returns the call id (for cancel), or nil, err when the call cannot be made at all.
+-- Returns the call id (for cancel), or nil, err when the call cannot be made at all (bad
+-- arguments, the send queue full, the client closed); the callback then never runs.
 function Client:call(method, params, callback, opts)
   opts = opts or {}
   if type(method) ~= "string" or method == "" then
@@ -268,15 +269,20 @@ function Client:call(method, params, callback, opts)
     deadline = timeout and (self.clock() + timeout) or nil, timeout = timeout,
     meta_timeout = timeout ~= nil and (params == nil or params["$meta"] == nil),
   }
-  self.pending[id] = call
   if self.state == "ready" then
     -- A bridge that went away while we were idle has left an EOF unread: notice it now, so
     -- that this call waits for the reconnect instead of failing on a dead connection.
     local alive, terr = self.transport:pump()
     if not alive then self:lost(errors.new("UNAVAILABLE", terr.message)) end
   end
+  self.pending[id] = call
   if self.state == "ready" then
-    self:send_call(id, call)
+    local sent, serr = self:send_now(id, method, params_json, call.meta_timeout and timeout or nil)
+    if not sent then
+      self.pending[id] = nil
+      return nil, serr
+    end
+    call.sent = true
   elseif self.reconnect or self.state == "connecting" or self.state == "idle" then
     self.queue[#self.queue + 1] = id
     if self.state == "idle" then self:connect() end

@@ -1,7 +1,7 @@
 -- Finds the running bridge the way every pipebridge client does (docs/protocol.md):
 -- bridge.json in $PIPEBRIDGE_DISCOVERY_DIR, else $XDG_RUNTIME_DIR/pipebridge, else
--- ~/.pipebridge. Lua has no portable "is this pid alive" check, so a stale file shows up as a
--- refused connection, which the client reports and retries.
+-- ~/.pipebridge. A file naming a process that is gone is stale (checked through /proc where
+-- there is one; elsewhere a stale file shows up as a refused connection).
 local json = require("pipebridge.json")
 local errors = require("pipebridge.errors")
 
@@ -17,6 +17,18 @@ function M.directory(getenv)
   local home = getenv("HOME")
   if home and home ~= "" then return home .. "/.pipebridge" end
   return nil
+end
+
+local function exists(path)
+  local f = io.open(path, "r")
+  if f then f:close() end
+  return f ~= nil
+end
+
+-- True when the OS says pid does not exist (Linux /proc); false when alive or unknowable.
+function M.process_gone(pid)
+  if not exists("/proc/self/stat") then return false end
+  return not exists("/proc/" .. string.format("%d", pid) .. "/stat")
 end
 
 -- Reads <dir>/bridge.json: {token=, address=<jsonrpc-tcp host:port>, pid=, version=, raw=}
@@ -41,6 +53,11 @@ function M.read(dir)
   local address = endpoints["jsonrpc-tcp"]
   if type(address) ~= "string" then
     return nil, errors.new("UNAVAILABLE", "the bridge in " .. path .. " serves no JSON-RPC over TCP (start it with --tcp-port)")
+  end
+  -- A file whose process is gone is stale (the bridge crashed).
+  if type(doc.pid) == "number" and M.process_gone(doc.pid) then
+    return nil, errors.new("UNAVAILABLE", "the bridge is not running: " .. path .. " is stale (process "
+      .. string.format("%d", doc.pid) .. " is gone)")
   end
   if type(doc.token) ~= "string" then
     return nil, errors.new("UNAVAILABLE", "discovery file " .. path .. " has no token")

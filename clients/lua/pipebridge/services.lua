@@ -73,8 +73,8 @@ local function resolve(service, name)
   return {method = service.full .. "/" .. pascal(name), kind = nil}
 end
 
-local function fail(callback_or_opts, err)
-  if type(callback_or_opts) == "function" then callback_or_opts(nil, err) end
+-- As Client:call does for a call that cannot be made: nil, err now, the callback never runs.
+local function fail(_, err)
   return nil, err
 end
 

@@ -122,9 +122,10 @@ describe("client machinery against a scripted peer", function()
     client = assert(pipebridge.connect{address = peer:address(), token = "secret", reconnect = false,
                                        max_queued_bytes = 4096})
     peer:handshake(client)
-    local failure
-    local id = client:call("big.Write", {payload = string.rep("x", 8192)}, function(_, e) failure = e end)
-    assert.truthy(id)
+    local called = false
+    local id, failure = client:call("big.Write", {payload = string.rep("x", 8192)}, function() called = true end)
+    assert.is_nil(id)
+    assert.is_false(called)
     assert.equal("RESOURCE_EXHAUSTED", failure.status)
     assert.truthy(failure.message:find("bound of 4096", 1, true), failure.message)
     assert.equal("ready", client.state) -- the connection itself is fine
