@@ -131,6 +131,27 @@ describe("client machinery against a scripted peer", function()
     assert.equal("ready", client.state) -- the connection itself is fine
   end)
 
+  it("resubscribes after the last delivered event when the bridge ends a slow subscriber", function()
+    local ids = {}
+    local sub = assert(client:subscribe({topics = {"t.*"}, fromBeginning = true}, function(e) ids[#ids + 1] = e.id end))
+    local first = peer:read_message(client)
+    assert.equal("pipebridge.v1.EventService/Subscribe", first.method)
+    assert.is_true(first.params.fromBeginning)
+    for _, id in ipairs({"41", "42"}) do
+      peer:send('{"jsonrpc":"2.0","method":"$/stream","params":{"id":' .. first.id
+        .. ',"message":{"event":{"id":"' .. id .. '","topic":"t.x"}}}}\n')
+    end
+    peer:send('{"jsonrpc":"2.0","id":' .. first.id .. ',"error":{"code":8,"message":"subscriber fell behind after 42",'
+      .. '"data":{"status":"RESOURCE_EXHAUSTED","details":[]}}}\n')
+    local again = peer:read_message(client)
+    assert.equal("pipebridge.v1.EventService/Subscribe", again.method)
+    assert.equal("42", again.params.afterId)
+    assert.is_nil(again.params.fromBeginning)
+    assert.same({"t.*"}, again.params.topics)
+    assert.same({"41", "42"}, ids)
+    assert.equal("42", sub.last_id)
+  end)
+
   it("delivers server-stream messages in order, then the end of the stream", function()
     local messages, ended = {}, nil
     local id = client:call("s.Stream", {}, function(r, e) ended = {r, e} end,
