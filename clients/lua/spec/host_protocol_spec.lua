@@ -105,6 +105,21 @@ describe("host protocol against a scripted peer", function()
     assert.is_true(elapsed >= 0.25 and elapsed < 2, "3 heartbeats took " .. elapsed .. " s")
   end)
 
+  it("replaces its commands and detaches with the documented requests", function()
+    attach()
+    assert(host:update_commands({{name = "engine.only", handler = function() return 1 end}}))
+    local update = peer:read_message(client)
+    while update.method == "host.heartbeat" do update = peer:read_message(client) end
+    assert.equal("host.updateCommands", update.method)
+    assert.same({{name = "engine.only"}}, update.params.commands)
+    assert.is_nil(host.handlers["engine.add"])
+    host:detach()
+    local detach = peer:read_message(client)
+    while detach.method == "host.heartbeat" do detach = peer:read_message(client) end
+    assert.equal("host.detach", detach.method)
+    assert.is_nil(client.host)
+  end)
+
   it("answers -32601 to a server request it does not know", function()
     attach()
     peer:send('{"jsonrpc":"2.0","id":"s:9","method":"host.teleport","params":{}}\n')

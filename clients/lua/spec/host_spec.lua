@@ -137,6 +137,27 @@ describe("host attach", function()
     assert.same({echo = {from = "python"}, command = "engine.echo"}, decoded.result.result)
   end)
 
+  it("replaces its commands, then detaches", function()
+    local updated
+    host:update_commands({{name = "engine.echo", handler = commands[1].handler}}, function(_, err) updated = err or true end)
+    assert.is_true(helpers.run_until({engine}, function() return updated ~= nil end, 5))
+    assert.is_true(updated)
+    local listed = assert(caller.hosts:list_hosts{application = "lua-engine"}).hosts
+    assert.equal(1, #listed[1].commands)
+    assert.equal("engine.echo", listed[1].commands[1].name)
+
+    local detached
+    host:detach(function(_, err) detached = err or true end)
+    assert.is_true(helpers.run_until({engine}, function() return detached ~= nil end, 5))
+    assert.is_true(detached)
+    assert.equal(0, #assert(caller.hosts:list_hosts{application = "lua-engine"}).hosts)
+    -- The connection stays open, and one may attach again.
+    local again
+    host = assert(engine:attach_host{application = "lua-engine", commands = commands,
+                                     on_attached = function(r) again = r end})
+    assert.is_true(helpers.run_until({engine}, function() return again ~= nil end, 5))
+  end)
+
   it("refuses a second attach on the same connection", function()
     local second, err = engine:attach_host{application = "again"}
     assert.is_nil(second)
