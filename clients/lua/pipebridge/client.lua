@@ -61,7 +61,6 @@ function Client.new(opts)
   self.queue = {}        -- ids of calls waiting for the connection, in order
   self.subscriptions = {}
   self.backoff = self.backoff_initial
-  self.methods = opts.methods -- the method table (rpc.discover or generated), may be nil
   return self
 end
 
@@ -173,9 +172,13 @@ function Client:lost(err)
 end
 
 -- Closes the connection for good; every call still waiting fails with err (or CANCELLED).
-function Client:close(err)
-  if self.state == "closed" then return nil, err end
-  err = err or errors.new("CANCELLED", "the client was closed")
+-- Returns true, or nil, err when closing because of err.
+function Client:close(reason)
+  if self.state == "closed" then
+    if reason then return nil, reason end
+    return true
+  end
+  local err = reason or errors.new("CANCELLED", "the client was closed")
   if self.host then self.host:connection_lost() end
   if self.transport then self.transport:close() end
   self.transport = nil
@@ -191,7 +194,8 @@ function Client:close(err)
   end
   self.queue = {}
   self:set_state("closed", err)
-  return nil, err
+  if reason then return nil, reason end
+  return true
 end
 
 -- Sending ------------------------------------------------------------------------------------
