@@ -168,6 +168,30 @@ describe("client machinery against a scripted peer", function()
   end)
 end)
 
+describe("reconnect backoff", function()
+  it("retries a refused connection with doubling delays up to the maximum", function()
+    local probe = assert(socket.bind("127.0.0.1", 0))
+    local _, port = probe:getsockname()
+    probe:close() -- nothing listens there now: every attempt is refused at once
+    local attempts = {}
+    local client = assert(pipebridge.connect{address = "127.0.0.1:" .. port, token = "x",
+      backoff_initial = 0.05, backoff_max = 0.2,
+      on_state = function(state) if state == "connecting" then attempts[#attempts + 1] = socket.gettime() end end})
+    assert.is_true(client:run_until(function() return #attempts >= 6 end, 5))
+    assert.equal("UNAVAILABLE", client.last_error.status)
+    assert.truthy(client.last_error.message:find("refused", 1, true), client.last_error.message)
+    client:close()
+    local gaps = {}
+    for i = 2, #attempts do gaps[#gaps + 1] = attempts[i] - attempts[i - 1] end
+    -- 0.05, 0.1, 0.2, then capped at 0.2 (with the loop's 50 ms granularity as slack).
+    local expected = {0.05, 0.1, 0.2, 0.2, 0.2}
+    for i, want in ipairs(expected) do
+      assert.is_true(gaps[i] >= want - 0.005 and gaps[i] < want + 0.08,
+                     ("attempt %d came %.3f s after the previous, expected %.2f"):format(i + 1, gaps[i], want))
+    end
+  end)
+end)
+
 describe("client errors", function()
   local bridge
 
