@@ -271,7 +271,9 @@ function Client:call(method, params, callback, opts)
     method = method, params_json = params_json, callback = callback or function() end,
     on_message = opts.on_message, on_lost = opts.on_lost,
     deadline = timeout and (self.clock() + timeout) or nil, timeout = timeout,
-    meta_timeout = timeout ~= nil and (params == nil or params["$meta"] == nil),
+    -- $meta travels with the contract's methods ("pkg.Service/Method"); the bridge's own
+    -- ($/initialize, rpc.discover, host.*) refuse it, so the local timer alone bounds them.
+    meta_timeout = timeout ~= nil and method:find("^[%w_.]+/%w+$") ~= nil and (params == nil or params["$meta"] == nil),
   }
   if self.state == "ready" then
     -- A bridge that went away while we were idle has left an EOF unread: notice it now, so

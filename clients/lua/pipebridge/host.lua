@@ -88,7 +88,9 @@ function Host:set_commands(commands)
 end
 
 function Host:attach()
+  self.attaching = true
   self.client:call("host.attach", self.hello, function(result, err)
+    self.attaching = false
     if err then
       if err.code == errors.codes.UNAVAILABLE then return end -- reattached after the reconnect
       self.active = false
@@ -104,7 +106,7 @@ function Host:attach()
     self.interval = math.min(self.heartbeat_interval, self.lease / 3000)
     self.next_heartbeat = self.client.clock() + self.interval
     if self.opts.on_attached then self.opts.on_attached(self.record) end
-  end, {on_lost = function() end})
+  end, {on_lost = function() self.attaching = false end})
 end
 
 -- Replaces the offered commands (host.updateCommands).
@@ -125,8 +127,9 @@ function Host:detach(callback)
   return true
 end
 
+-- After a reconnect. Not when the first attach is still queued (it is sent with the queue).
 function Host:reattach()
-  if self.active then self:attach() end
+  if self.active and not self.attached and not self.attaching then self:attach() end
 end
 
 function Host:abandon(reason)

@@ -97,11 +97,12 @@ describe("host attach", function()
   end)
 
   it("streams progress, then a deferred result", function()
+    local streamer = helpers.connect(bridge, {name = "streamer"}) -- its own connection, checked after
     local messages, done = {}, nil
-    caller.hosts:invoke_stream({host = {hostId = host.id}, command = "engine.later", args = {}},
+    streamer.hosts:invoke_stream({host = {hostId = host.id}, command = "engine.later", args = {}},
       function(message) messages[#messages + 1] = message end,
       {on_done = function(r, e) done = {r, e} end})
-    assert.is_true(helpers.run_until({caller, engine}, function()
+    assert.is_true(helpers.run_until({streamer, engine}, function()
       if engine.later_invocation and #messages >= 1 and not engine.later_invocation.answered then
         engine.later_invocation:resolve({loaded = true})
       end
@@ -111,6 +112,27 @@ describe("host attach", function()
     assert.equal(0.5, messages[1].progress.fraction)
     assert.equal("half way", messages[1].progress.message)
     assert.same({loaded = true}, messages[#messages].result.result)
+    -- The connection that carried the stream still answers.
+    local pong, err = streamer.bridge:ping({payload = "eA=="}, {timeout = 3})
+    streamer:close()
+    assert(pong, "the connection is stuck after its InvokeStream ended: " .. tostring(err))
+  end)
+
+  it("answers with any JSON value, not only objects", function()
+    local updated
+    local list = {}
+    for i, c in ipairs(commands) do list[i] = c end
+    local reply
+    list[#list + 1] = {name = "engine.value", handler = function() return reply end}
+    host:update_commands(list, function(_, err) updated = err or true end)
+    assert.is_true(helpers.run_until({engine}, function() return updated ~= nil end, 5))
+    for _, value in ipairs({"pong", 42, {1, 2}, true}) do
+      reply = value
+      local result, err = invoke("engine.value")
+      assert(result, "a " .. type(value) .. " result was refused: " .. tostring(err))
+      assert.same(value, result.result)
+    end
+    host:update_commands(commands)
   end)
 
   it("heartbeats from poll()", function()

@@ -88,7 +88,7 @@ describe("reconnect and resume", function()
     local engine, caller = connect("engine"), connect("caller")
     local attachments, failure = 0, nil
     local host = assert(engine:attach_host{application = "lua-engine", commands = {
-      {name = "engine.ping", handler = function() return "pong" end}},
+      {name = "engine.ping", handler = function() return {reply = "pong"} end}},
       on_attached = function() attachments = attachments + 1 end,
       on_error = function(err) failure = err end})
     helpers.run_until({engine}, function() return attachments == 1 or failure end, 10)
@@ -99,7 +99,7 @@ describe("reconnect and resume", function()
     local result, err = helpers.call_polling(caller, {engine}, "pipebridge.v1.HostService/Invoke",
       {host = {query = {application = "lua-engine"}}, command = "engine.ping", args = {}})
     assert.is_nil(err)
-    assert.equal("pong", result.result)
+    assert.same({reply = "pong"}, result.result)
     assert.equal(host.id, result.hostId)
     engine:close()
     caller:close()
