@@ -44,7 +44,7 @@ describe("client machinery against a scripted peer", function()
   it("sends the deadline as $meta.timeoutMs and fails the call locally when it passes", function()
     local got, failure
     local started = socket.gettime()
-    client:call("slow.Method", {x = 1}, function(r, e) got, failure = r, e end, {timeout = 0.3})
+    client:call("test.v1.Slow/Method", {x = 1}, function(r, e) got, failure = r, e end, {timeout = 0.3})
     local request = peer:read_message(client)
     assert.equal(1, request.params.x)
     local ms = request.params["$meta"].timeoutMs
@@ -55,7 +55,7 @@ describe("client machinery against a scripted peer", function()
     assert.is_nil(got)
     assert.equal(4, failure.code)
     assert.equal("DEADLINE_EXCEEDED", failure.status)
-    assert.truthy(failure.message:find("slow.Method", 1, true))
+    assert.truthy(failure.message:find("test.v1.Slow/Method", 1, true))
     assert.is_true(elapsed >= 0.29 and elapsed < 1.5, "fired after " .. elapsed .. " s")
     -- ... and tells the peer to stop working on it; a late answer is dropped.
     local cancel = peer:read_message(client)
