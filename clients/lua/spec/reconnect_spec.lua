@@ -70,6 +70,24 @@ describe("reconnect and resume", function()
     publisher:close()
   end)
 
+  it("survives a bridge killed outright (SIGKILL, stale discovery file) and resumes", function()
+    local subscriber, publisher = connect("subscriber"), connect("publisher")
+    local topics = {}
+    assert(subscriber:subscribe({topics = {"lua.crash.*"}}, function(event) topics[#topics + 1] = event.topic end))
+    assert.is_true(helpers.run_until({subscriber, publisher}, function()
+      if #topics == 0 then publisher.events:publish{topic = "lua.crash.warmup", payload = {}} end
+      return #topics > 0
+    end, 10), "the subscription never went live")
+    local warm = #topics
+    bridge:crash_and_restart()
+    assert(publisher.events:publish{topic = "lua.crash.after", payload = {}})
+    assert.is_true(helpers.run_until({subscriber}, function() return #topics >= warm + 1 end, 15),
+                   "no event after the crash")
+    assert.equal("lua.crash.after", topics[warm + 1])
+    subscriber:close()
+    publisher:close()
+  end)
+
   it("queues calls while the bridge is away and sends them once it is back", function()
     local client = connect("patient")
     bridge:stop()

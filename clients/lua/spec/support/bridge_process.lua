@@ -5,6 +5,7 @@
 --   local bridge = BridgeProcess.start()      -- raises with the server log when it fails
 --   bridge.discovery_dir, bridge.token, bridge.tcp_address
 --   bridge:stop()      SIGTERM, waits (bounded) for the exit; bridge:restart() same ports
+--   bridge:crash_and_restart()   SIGKILL (stale discovery file left behind), then the same
 --   bridge:cleanup()   stops and removes the temp folders
 local socket = require("socket")
 local json = require("pipebridge.json")
@@ -39,6 +40,11 @@ local function alive(pid)
 end
 BridgeProcess.alive = alive
 
+local function parent_of(pid)
+  local stat = read_file("/proc/" .. pid .. "/stat")
+  return stat and tonumber(stat:match("^%d+ %b() %a (%d+)"))
+end
+
 function BridgeProcess.binary()
   local bin = os.getenv("PIPEBRIDGE_BIN")
   if not bin or bin == "" then
@@ -62,21 +68,23 @@ function BridgeProcess.start(opts)
   return self
 end
 
+-- The server runs under a shell that waits for it: when the server dies, even by SIGKILL,
+-- its parent reaps it at once, as a launcher would (an orphan is reaped by whatever init the
+-- machine has, which in a container may be nothing: the zombie would look alive to the next
+-- bridge's stale-file check).
 function BridgeProcess:launch(timeout)
   local args = {}
   for _, a in ipairs(self.extra_args) do args[#args + 1] = quote(a) end
-  local command = string.format(
-    "%s serve --demo --discovery-dir %s --project-dir %s --grpc-port %d --http-port %d --tcp-port %d %s >>%s 2>&1 & echo $!",
+  local server = string.format(
+    "%s serve --demo --discovery-dir %s --project-dir %s --grpc-port %d --http-port %d --tcp-port %d %s >>%s 2>&1",
     quote(self.bin), quote(self.discovery_dir), quote(self.project_dir),
     self.ports.grpc, self.ports.http, self.ports.tcp, table.concat(args, " "), quote(self.log_path))
-  self.pid = tonumber(run(command))
+  self.shell_pid = tonumber(run("sh -c " .. quote(server) .. " >/dev/null 2>&1 & echo $!"))
   local deadline = socket.gettime() + timeout
   while socket.gettime() < deadline do
-    if not alive(self.pid) then
-      error("pipebridge exited at start:\n" .. self:log(), 0)
-    end
     local doc = json.decode(read_file(self.discovery_dir .. "/bridge.json") or "")
-    if type(doc) == "table" and doc.pid == self.pid then
+    if type(doc) == "table" and type(doc.pid) == "number" and parent_of(doc.pid) == self.shell_pid then
+      self.pid = doc.pid
       self.discovery = doc
       self.token = doc.token
       self.tcp_address = doc.endpoints["jsonrpc-tcp"]
@@ -85,6 +93,9 @@ function BridgeProcess:launch(timeout)
       self.ports.http = tonumber(doc.endpoints["jsonrpc-ws"]:match(":(%d+)/"))
       self.ports.tcp = tonumber(self.tcp_address:match(":(%d+)$"))
       return
+    end
+    if not alive(self.shell_pid) then
+      error("pipebridge exited at start:\n" .. self:log(), 0)
     end
     socket.sleep(0.02)
   end
@@ -111,11 +122,20 @@ end
 
 function BridgeProcess:kill()
   if self.pid and alive(self.pid) then os.execute("kill -KILL " .. self.pid) end
+  if self.shell_pid and alive(self.shell_pid) then os.execute("kill -KILL " .. self.shell_pid) end
 end
 
 -- A new server process on the same ports and project folder (new token, same data).
 function BridgeProcess:restart(timeout)
   self:stop()
+  self:launch(timeout or 20)
+end
+
+-- As restart, but the old process dies by SIGKILL: no clean shutdown, a stale discovery file.
+function BridgeProcess:crash_and_restart(timeout)
+  os.execute("kill -KILL " .. self.pid)
+  local deadline = socket.gettime() + 10
+  while read_file("/proc/" .. self.pid .. "/stat") and socket.gettime() < deadline do socket.sleep(0.02) end
   self:launch(timeout or 20)
 end
 
