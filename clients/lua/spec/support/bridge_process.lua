@@ -69,9 +69,8 @@ function BridgeProcess.start(opts)
 end
 
 -- The server runs under a shell that waits for it: when the server dies, even by SIGKILL,
--- its parent reaps it at once, as a launcher would (an orphan is reaped by whatever init the
--- machine has, which in a container may be nothing: the zombie would look alive to the next
--- bridge's stale-file check).
+-- its parent reaps it at once, as a launcher would. Until reaped, a dead process is a zombie
+-- that the next bridge's stale-file check counts as alive.
 function BridgeProcess:launch(timeout)
   local args = {}
   for _, a in ipairs(self.extra_args) do args[#args + 1] = quote(a) end
