@@ -168,9 +168,13 @@ function Host:handle(method, request_id, params)
     return
   end
   if request_id == nil then return end -- host.invoke must be a request
+  if type(params.invocationId) ~= "string" or type(params.command) ~= "string" then
+    return self.client:respond(request_id, nil, {code = -32602, message = "host.invoke needs invocationId and command"})
+  end
   local inv = setmetatable({
     host = self, request_id = request_id, id = params.invocationId, command = params.command,
-    args = params.args or {}, deadline = params.deadline, caller_host = params.callerHost,
+    args = type(params.args) == "table" and params.args or {}, deadline = params.deadline,
+    caller_host = params.callerHost,
     cancelled = false, answered = false,
   }, Invocation)
   local handler = self.handlers[inv.command]

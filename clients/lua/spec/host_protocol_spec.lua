@@ -121,6 +121,15 @@ describe("host protocol against a scripted peer", function()
     assert.is_nil(client.host)
   end)
 
+  it("answers -32602 to a host.invoke without an invocation id", function()
+    attach()
+    peer:send('{"jsonrpc":"2.0","id":"s:8","method":"host.invoke","params":{"command":"engine.add"}}\n')
+    local answer = peer:read_message(client)
+    while answer.method == "host.heartbeat" do answer = peer:read_message(client) end
+    assert.equal("s:8", answer.id)
+    assert.equal(-32602, answer.error.code)
+  end)
+
   it("answers -32601 to a server request it does not know", function()
     attach()
     peer:send('{"jsonrpc":"2.0","id":"s:9","method":"host.teleport","params":{}}\n')
