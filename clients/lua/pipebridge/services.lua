@@ -73,20 +73,16 @@ local function resolve(service, name)
   return {method = service.full .. "/" .. pascal(name), kind = nil}
 end
 
--- As Client:call does for a call that cannot be made: nil, err now, the callback never runs.
-local function fail(_, err)
-  return nil, err
-end
-
 function Service.__index(service, name)
   if type(name) ~= "string" then return nil end
+  -- As with Client:call, a call that cannot be made is nil, err now; its callback never runs.
   local fn = function(self, params, second, third)
     local m, err = resolve(self, name)
-    if not m then return fail(second, err) end
+    if not m then return nil, err end
     local client = self.client
     if m.kind == "bidi_streaming" then
-      return fail(second, errors.new("UNIMPLEMENTED", m.method .. " is bidirectional, which JSON-RPC does not carry"
-        .. (m.method == "pipebridge.v1.HostService/Attach" and ": use client:attach_host{...}" or "")))
+      return nil, errors.new("UNIMPLEMENTED", m.method .. " is bidirectional, which JSON-RPC does not carry"
+        .. (m.method == "pipebridge.v1.HostService/Attach" and ": use client:attach_host{...}" or ""))
     end
     if m.method == "pipebridge.v1.EventService/Subscribe" then
       return client:subscribe(params, second, third)
