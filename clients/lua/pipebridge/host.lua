@@ -8,6 +8,7 @@
 --        handler = function(args, invocation) return {loaded = true} end},
 --     },
 --     on_attached = function(host_record) end, on_error = function(err) end,
+--     on_detached = function(info) end,   -- the bridge ended the session; we attach again
 --   }
 --
 -- A handler runs inside poll() and answers by returning:
@@ -155,10 +156,21 @@ function Host:tick(now)
 end
 
 function Host:handles(method)
-  return method == "host.invoke" or method == "host.cancel"
+  return method == "host.invoke" or method == "host.cancel" or method == "host.detached"
+end
+
+-- The bridge ended the session (lease expired, shutdown): attach again at once. If the
+-- connection is going away too, that attach fails UNAVAILABLE and the reconnect re-attaches.
+function Host:detached_by_bridge(params)
+  self.attached = false
+  self.next_heartbeat = nil
+  self:abandon("detached by the bridge: " .. tostring(params.message))
+  if self.opts.on_detached then self.opts.on_detached(params) end
+  if self.active and not self.attaching then self:attach() end
 end
 
 function Host:handle(method, request_id, params)
+  if method == "host.detached" then return self:detached_by_bridge(params) end
   if method == "host.cancel" then
     local inv = self.invocations[params.invocationId]
     if inv then
