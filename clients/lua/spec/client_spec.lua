@@ -268,6 +268,21 @@ describe("client errors", function()
     client:close()
   end)
 
+  it("routes 200 concurrent answers, arriving in any order, to their own callbacks", function()
+    local client = helpers.connect(bridge)
+    local answers, mismatched = 0, {}
+    for i = 1, 200 do
+      local payload = "call " .. i
+      assert(client.bridge:ping({payload = payload}, function(result, err)
+        answers = answers + 1
+        if not result or result.payload ~= payload then mismatched[#mismatched + 1] = i end
+      end))
+    end
+    assert.is_true(helpers.run_until({client}, function() return answers == 200 end, 20))
+    assert.same({}, mismatched)
+    client:close()
+  end)
+
   it("cancels a call: CANCELLED at once, and the connection stays usable", function()
     local client = helpers.connect(bridge)
     local failure
