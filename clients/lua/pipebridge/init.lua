@@ -11,6 +11,7 @@
 -- Needs LuaSocket; uses lua-cjson when installed, else the bundled pure-Lua JSON codec.
 -- Every failure is `nil, err` with err.code (gRPC code), err.status (its name), err.message.
 local Client = require("pipebridge.client")
+require("pipebridge.blocking") -- call_sync, wait_ready, run_until on Client
 local Subscription = require("pipebridge.subscription")
 local Host = require("pipebridge.host")
 local services = require("pipebridge.services")
