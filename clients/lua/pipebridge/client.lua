@@ -82,7 +82,9 @@ end
 
 function Client:endpoint()
   if self.address and self.token then return self.address, self.token end
-  local found, err = discovery.read(self.discovery_dir)
+  -- An explicit discovery_dir names the file to use; else PIPEBRIDGE_URL, else the file.
+  local found, err
+  if self.discovery_dir then found, err = discovery.read(self.discovery_dir) else found, err = discovery.locate() end
   if not found then return nil, err end
   return self.address or found.address, self.token or found.token
 end

@@ -1,7 +1,8 @@
 -- Finds the running bridge the way every pipebridge client does (docs/protocol.md):
--- bridge.json in $PIPEBRIDGE_DISCOVERY_DIR, else $XDG_RUNTIME_DIR/pipebridge, else
--- ~/.pipebridge. A file naming a process that is gone is stale (checked through /proc where
--- there is one; elsewhere a stale file shows up as a refused connection).
+-- PIPEBRIDGE_URL when set, else bridge.json in $PIPEBRIDGE_DISCOVERY_DIR, else
+-- $XDG_RUNTIME_DIR/pipebridge, else ~/.pipebridge. A file naming a process that is gone is
+-- stale (checked through /proc where there is one; elsewhere a stale file shows up as a
+-- refused connection).
 local json = require("pipebridge.json")
 local errors = require("pipebridge.errors")
 
@@ -63,6 +64,39 @@ function M.read(dir)
     return nil, errors.new("UNAVAILABLE", "discovery file " .. path .. " has no token")
   end
   return {token = doc.token, address = address, pid = doc.pid, version = doc.version, raw = doc}
+end
+
+local function percent_decode(s)
+  return (s:gsub("%%(%x%x)", function(hex) return string.char(tonumber(hex, 16)) end))
+end
+
+-- PIPEBRIDGE_URL, the alternative to the file: "tcp://127.0.0.1:47733?token=..." (this client
+-- speaks tcp:// only), the token in the query or in PIPEBRIDGE_TOKEN.
+function M.from_url(url, getenv)
+  getenv = getenv or os.getenv
+  local scheme, rest = url:match("^(%a[%w+.-]*)://(.*)$")
+  if scheme ~= "tcp" then
+    return nil, errors.new("INVALID_ARGUMENT", "PIPEBRIDGE_URL " .. (scheme and (scheme .. "://...") or ("\"" .. url .. "\""))
+      .. ": the Lua client speaks JSON-RPC over TCP only, e.g. tcp://127.0.0.1:47733")
+  end
+  local address, query = rest:match("^([^/?]+)/?%??(.*)$")
+  if not address or not M.split_address(address) then
+    return nil, errors.new("INVALID_ARGUMENT", "PIPEBRIDGE_URL has no host:port after tcp://")
+  end
+  local token = query and query:match("^token=([^&]*)") or (query and query:match("&token=([^&]*)"))
+  token = token and percent_decode(token) or getenv("PIPEBRIDGE_TOKEN")
+  if not token or token == "" then
+    return nil, errors.new("UNAUTHENTICATED", "PIPEBRIDGE_URL has no ?token= and PIPEBRIDGE_TOKEN is not set")
+  end
+  return {address = address, token = token}
+end
+
+-- Where to connect: PIPEBRIDGE_URL when set (instead of the file), else the discovery file.
+function M.locate(dir, getenv)
+  getenv = getenv or os.getenv
+  local url = getenv("PIPEBRIDGE_URL")
+  if url and url ~= "" then return M.from_url(url, getenv) end
+  return M.read(dir or M.directory(getenv))
 end
 
 -- "127.0.0.1:47733" -> "127.0.0.1", 47733; "[::1]:47733" -> "::1", 47733.

@@ -249,6 +249,19 @@ describe("client errors", function()
     assert.is_nil(err.message:find(bridge.token, 1, true))
   end)
 
+  it("connects through PIPEBRIDGE_URL (another process, given only the URL)", function()
+    local lua = jit and "luajit" or ("lua" .. _VERSION:match("%d+%.%d+"))
+    local script = "package.path = './?.lua;./?/init.lua;' .. package.path "
+      .. "local c, err = require('pipebridge').connect_sync{timeout = 5} "
+      .. "if not c then print('failed', tostring(err)) os.exit(1) end "
+      .. "print('pong', c.bridge:ping{payload = 'url'}.payload)"
+    local p = io.popen(("PIPEBRIDGE_DISCOVERY_DIR=/nonexistent PIPEBRIDGE_URL='tcp://%s?token=%s' %s -e \"%s\" 2>&1")
+      :format(bridge.tcp_address, bridge.token, lua, script))
+    local out = p:read("*a")
+    p:close()
+    assert.equal("pong\turl\n", out)
+  end)
+
   it("says the bridge is not running when there is no discovery file", function()
     local started = socket.gettime()
     local client, err = pipebridge.connect_sync{discovery_dir = bridge.root .. "/nowhere", timeout = 0.5}

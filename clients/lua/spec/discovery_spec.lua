@@ -44,6 +44,28 @@ describe("discovery", function()
     assert.is_nil(discovery.split_address("no-port"))
   end)
 
+  it("takes PIPEBRIDGE_URL instead of the file, the token in the query or PIPEBRIDGE_TOKEN", function()
+    local env = {PIPEBRIDGE_URL = "tcp://127.0.0.1:47733?token=ab%2Bc", PIPEBRIDGE_DISCOVERY_DIR = dir}
+    local getenv = function(k) return env[k] end
+    assert.same({address = "127.0.0.1:47733", token = "ab+c"}, discovery.locate(nil, getenv))
+    env.PIPEBRIDGE_URL, env.PIPEBRIDGE_TOKEN = "tcp://[::1]:5/", "t2"
+    assert.same({address = "[::1]:5", token = "t2"}, discovery.locate(nil, getenv))
+
+    local function refused(url, status, text)
+      env.PIPEBRIDGE_URL, env.PIPEBRIDGE_TOKEN = url, nil
+      local found, err = discovery.locate(nil, getenv)
+      assert.is_nil(found)
+      assert.equal(status, err.status)
+      assert.truthy(err.message:find(text, 1, true), err.message)
+    end
+    refused("ws://127.0.0.1:47732/rpc?token=x", "INVALID_ARGUMENT", "speaks JSON-RPC over TCP only")
+    refused("tcp://nohost?token=x", "INVALID_ARGUMENT", "no host:port")
+    refused("tcp://127.0.0.1:47733", "UNAUTHENTICATED", "PIPEBRIDGE_TOKEN is not set")
+    env.PIPEBRIDGE_URL = nil
+    local _, err = discovery.locate(nil, getenv) -- back to the file, which is missing here
+    assert.truthy(err.message:find("no discovery file " .. dir, 1, true), err.message)
+  end)
+
   it("says precisely why a file cannot be used", function()
     local function err_for(text)
       if text then write(dir .. "/bridge.json", text) end
