@@ -241,6 +241,7 @@ function Decoder:number()
   if xs then e = xe
   elseif find(text, "^[eE]", e + 1) then fail(e + 1, "expected digits in exponent") end
   local n = tonumber(sub(text, pos, e))
+  if n == huge or n == -huge then fail(pos, "number out of range") end
   self.pos = e + 1
   if tointeger and n == floor(n) and n > -TWO_POW_53 and n < TWO_POW_53 then
     return tointeger(n) -- integral values become integers, whatever their spelling

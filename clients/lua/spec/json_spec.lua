@@ -95,6 +95,7 @@ describe("pure-Lua JSON codec", function()
       {"tru", "unexpected character \"t\""},
       {"[1] x", "trailing character \"x\" after the value at byte 5"},
       {"{'a':1}", "expected a string key"},
+      {"[1e400]", "number out of range at byte 2"},
     }
     for _, case in ipairs(cases) do
       local value, err = pure.decode(case[1])
