@@ -6,69 +6,46 @@
 
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
-import { chromium } from "playwright-core";
-
 import { Code } from "../src/pipebridge.js";
-import { bundle } from "../tools/bundle.js";
 import { BridgeProcess } from "./support/bridge-process.js";
 import { connectTo } from "./support/connect.js";
-import { serveFolders } from "./support/static-server.js";
+import { openPanel, panelDir } from "./support/panel-page.js";
 
 const run = promisify(execFile);
-const clientDir = join(dirname(fileURLToPath(import.meta.url)), "..");
-const panelDir = join(clientDir, "examples/photoshop-panel");
 const artifacts = process.env.PIPEBRIDGE_JS_ARTIFACTS ?? join(tmpdir(), "pipebridge-js-artifacts");
-const chromiumFlags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 let server;
 let tool;
-let site;
-let profile;
-let browser;
+let panel;
 let page;
-let documentPath;
-const pageErrors = [];
+let pageErrors;
 
 before(async () => {
   server = await new BridgeProcess().start();
   tool = await connectTo(server);
-  profile = mkdtempSync(join(tmpdir(), "pipebridge-js-chromium-"));
-  const lib = join(profile, "lib");
-  mkdirSync(lib);
-  writeFileSync(join(lib, "pipebridge.js"), bundle()["pipebridge.mjs"]);
-  site = await serveFolders({ "/": panelDir, "/lib/": lib });
-  ({ path: documentPath } = await tool.templates.apply({ template: "photoshop_shot_work",
-    fields: { Sequence: "sq010", Shot: "sh010", Step: "comp", name: "main", version: 1 } }));
-  browser = await chromium.launchPersistentContext(join(profile, "chromium"), {
-    executablePath: "/usr/bin/chromium", headless: true, args: chromiumFlags, viewport: { width: 340, height: 560 } });
-  page = await browser.newPage();
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  page.on("console", (message) => { if (message.type() === "error") pageErrors.push(message.text()); });
-  const query = new URLSearchParams({ url: server.wsUrl, token: server.token, document: documentPath, layers: "Background,Paint,Text" });
-  await page.goto(`${site.url}/index.html?${query}`);
+  const { path: documentPath } = await tool.templates.apply({ template: "photoshop_shot_work",
+    fields: { Sequence: "sq010", Shot: "sh010", Step: "comp", name: "main", version: 1 } });
+  panel = await openPanel(server, documentPath);
+  ({ page, pageErrors } = panel);
 });
 
 after(async () => {
-  await browser?.close();
-  await site?.close();
+  await panel?.close();
   tool?.close();
   await server?.dispose();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
-const text = (selector) => page.locator(selector).innerText();
+const text = (selector) => panel.text(selector);
+
 
 test("the panel connects, shows the document's context and attaches as a host", async () => {
-  await page.waitForFunction(() => document.body.dataset.host === "attached", null, { timeout: 15000 })
-    .catch(async (error) => { throw new Error(`${error.message}\npage errors: ${pageErrors.join("\n")}\nactivity: ${await text("#activity")}`); });
+  await panel.attached();
   assert.equal(await page.evaluate(() => document.body.dataset.state), "ready");
   assert.equal(await text("#document"), "sh010_main_v001.psd");
   assert.equal(await text("#entity"), "Shot sh010");
