@@ -61,8 +61,9 @@ namespace Pipebridge
 
         /// <summary>
         /// Calls method and returns its result (a JsonObject for every contract method).
-        /// timeout, when given, travels as `$meta.timeoutMs` and the server answers
-        /// DEADLINE_EXCEEDED when it passes; cancellation sends `$/cancelRequest` and fails the
+        /// timeout, when given, travels as `$meta.timeoutMs` for contract methods and the server
+        /// answers DEADLINE_EXCEEDED when it passes (protocol methods such as host.* are bounded
+        /// here only); cancellation sends `$/cancelRequest` and fails the
         /// call with CancelledException at once. onStreamMessage receives each `$/stream`
         /// message of a server-streaming call, in order, on the reader thread.
         /// </summary>
@@ -76,7 +77,10 @@ namespace Pipebridge
             pending[id] = call;
 
             var sent = parameters != null ? new JsonObject(parameters) : new JsonObject();
-            if (timeout.HasValue)
+            // Only contract methods ("pkg.Service/Method") take `$meta`; the protocol's own
+            // ($/initialize, host.*) refuse unknown params, so their bound is local only.
+            bool serverDeadline = IsContractMethod(method);
+            if (timeout.HasValue && serverDeadline)
             {
                 long ms = Math.Max(1, (long)Math.Ceiling(timeout.Value.TotalMilliseconds));
                 var meta = sent.Get("$meta") as JsonObject;
@@ -94,10 +98,10 @@ namespace Pipebridge
                     StatusCode.Cancelled, method + " was cancelled by the caller")));
                 if (timeout.HasValue)
                 {
-                    localDeadline = new CancellationTokenSource(timeout.Value + LocalDeadlineGrace);
+                    localDeadline = new CancellationTokenSource(serverDeadline ? timeout.Value + LocalDeadlineGrace : timeout.Value);
                     deadlineRegistration = localDeadline.Token.Register(() => Abandon(id, PipebridgeException.Create(
                         StatusCode.DeadlineExceeded, method + " got no answer within its deadline of " +
-                        (long)timeout.Value.TotalMilliseconds + " ms (the bridge did not answer either)")));
+                        (long)timeout.Value.TotalMilliseconds + " ms")));
                 }
                 await SendAsync(request).ConfigureAwait(false);
                 return await call.Completion.Task.ConfigureAwait(false);
@@ -110,6 +114,11 @@ namespace Pipebridge
                 PendingCall ignored;
                 pending.TryRemove(id, out ignored);
             }
+        }
+
+        static bool IsContractMethod(string method)
+        {
+            return method.IndexOf('/') > 0 && !method.StartsWith("$/", StringComparison.Ordinal);
         }
 
         /// <summary>Sends a notification (no answer).</summary>

@@ -3,7 +3,6 @@
 // (string, long for whole numbers, double otherwise, bool, null).
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 
 namespace Pipebridge.Json
 {
@@ -31,11 +30,7 @@ namespace Pipebridge.Json
         /// <summary>A string member; null when absent or null. Throws FormatException naming the member for another type.</summary>
         public string GetString(string name)
         {
-            object value = Get(name);
-            if (value == null) return null;
-            string text = value as string;
-            if (text == null) throw WrongType(name, "a string", value);
-            return text;
+            return JsonValues.AsString(Get(name), name);
         }
 
         /// <summary>
@@ -45,73 +40,42 @@ namespace Pipebridge.Json
         public long GetInt64(string name, long fallback = 0)
         {
             object value = Get(name);
-            if (value == null) return fallback;
-            if (value is long) return (long)value;
-            if (value is double)
-            {
-                double number = (double)value;
-                if (Math.Floor(number) == number && Math.Abs(number) < 9.2e18) return (long)number;
-            }
-            long parsed;
-            var text = value as string;
-            if (text != null && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out parsed))
-                return parsed;
-            throw WrongType(name, "a whole number", value);
+            return value == null ? fallback : JsonValues.AsInt64(value, name);
         }
 
         public int GetInt32(string name, int fallback = 0)
         {
-            long value = GetInt64(name, fallback);
-            if (value < int.MinValue || value > int.MaxValue) throw WrongType(name, "a 32-bit number", value);
-            return (int)value;
+            object value = Get(name);
+            return value == null ? fallback : JsonValues.AsInt32(value, name);
         }
 
         public double GetDouble(string name, double fallback = 0)
         {
             object value = Get(name);
-            if (value == null) return fallback;
-            if (value is double) return (double)value;
-            if (value is long) return (long)value;
-            throw WrongType(name, "a number", value);
+            return value == null ? fallback : JsonValues.AsDouble(value, name);
         }
 
         public bool GetBool(string name, bool fallback = false)
         {
             object value = Get(name);
-            if (value == null) return fallback;
-            if (value is bool) return (bool)value;
-            throw WrongType(name, "true or false", value);
+            return value == null ? fallback : JsonValues.AsBool(value, name);
         }
 
         /// <summary>An object member; null when absent or null.</summary>
         public JsonObject GetObject(string name)
         {
-            object value = Get(name);
-            if (value == null) return null;
-            var obj = value as JsonObject;
-            if (obj == null) throw WrongType(name, "an object", value);
-            return obj;
+            return JsonValues.AsObject(Get(name), name);
         }
 
         /// <summary>An array member; an empty array when absent or null (ProtoJSON omits nothing, but hand-built objects may).</summary>
         public JsonArray GetArray(string name)
         {
-            object value = Get(name);
-            if (value == null) return new JsonArray();
-            var array = value as JsonArray;
-            if (array == null) throw WrongType(name, "an array", value);
-            return array;
+            return JsonValues.AsArray(Get(name), name) ?? new JsonArray();
         }
 
         public override string ToString()
         {
             return JsonWriter.Write(this);
-        }
-
-        static FormatException WrongType(string name, string expected, object actual)
-        {
-            return new FormatException(string.Format(CultureInfo.InvariantCulture,
-                "JSON member \"{0}\" is {1}, expected {2}", name, JsonWriter.DescribeType(actual), expected));
         }
     }
 
