@@ -70,7 +70,8 @@ namespace Pipebridge
         public async Task<object> CallAsync(string method, JsonObject parameters, TimeSpan? timeout,
                                             CancellationToken cancellation, Action<JsonObject> onStreamMessage = null)
         {
-            cancellation.ThrowIfCancellationRequested();
+            if (cancellation.IsCancellationRequested)
+                throw new CancelledException(method + " was cancelled by the caller before it was sent");
             if (!IsOpen) throw new UnavailableException("the connection to the bridge is closed (" + Description + ")");
             long id = Interlocked.Increment(ref nextId);
             var call = new PendingCall { OnStreamMessage = onStreamMessage };

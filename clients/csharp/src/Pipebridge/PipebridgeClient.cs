@@ -107,7 +107,7 @@ namespace Pipebridge
                 return new TcpLineTransport(endpoint.TcpAddress);
             }
             if (endpoint.WebSocketUrl == null) throw new UnavailableException("the bridge serves no JSON-RPC over WebSocket (jsonrpc-ws)");
-            return new WebSocketTransport(endpoint.WebSocketUrl, endpoint.Token);
+            return new WebSocketTransport(endpoint.WebSocketUrl);
         }
 
         void OnConnectionClosed(JsonRpcConnection closedConnection, Exception reason)

@@ -5,7 +5,7 @@ namespace Pipebridge
 {
     public enum TransportKind
     {
-        /// <summary>JSON-RPC over WebSocket (`jsonrpc-ws`), token in the upgrade's subprotocols.</summary>
+        /// <summary>JSON-RPC over WebSocket (`jsonrpc-ws`), subprotocol pipebridge.v1.</summary>
         WebSocket,
         /// <summary>JSON-RPC over TCP, one JSON text per line (`jsonrpc-tcp`).</summary>
         Tcp,

@@ -1,7 +1,9 @@
 // JSON-RPC over WebSocket (the bridge's `jsonrpc-ws` endpoint, one JSON text per message).
-// Mono's and Unity's ClientWebSocket cannot set arbitrary headers on every platform but do
-// send subprotocols, so the token goes in `Sec-WebSocket-Protocol: pipebridge.v1,
-// token.<TOKEN>` and the connection is authenticated from the upgrade on.
+// Mono's ClientWebSocket (Unity's too) does send `Sec-WebSocket-Protocol: pipebridge.v1,
+// token.<TOKEN>` and the bridge accepts it, but when the bridge refuses the upgrade (401 for
+// a wrong token) Mono reports only "Unable to connect to the remote server", with no status.
+// So the upgrade offers just `pipebridge.v1` and the token travels in `$/initialize`, as on
+// TCP: a wrong token is then a precise UNAUTHENTICATED answer.
 using System;
 using System.IO;
 using System.Net.WebSockets;
@@ -16,16 +18,14 @@ namespace Pipebridge.Transport
         static readonly UTF8Encoding Utf8 = new UTF8Encoding(false);
 
         readonly Uri uri;
-        readonly string token;
         ClientWebSocket socket;
         readonly byte[] receiveBuffer = new byte[64 * 1024];
 
         /// <param name="url">"ws://127.0.0.1:47732/rpc" as the discovery file names it.</param>
-        public WebSocketTransport(string url, string token)
+        public WebSocketTransport(string url)
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out uri) || (uri.Scheme != "ws" && uri.Scheme != "wss"))
                 throw new ArgumentException("jsonrpc-ws address \"" + url + "\" is not a ws:// URL");
-            this.token = token;
         }
 
         public string Description { get { return "jsonrpc-ws " + uri; } }
@@ -34,16 +34,13 @@ namespace Pipebridge.Transport
         {
             socket = new ClientWebSocket();
             socket.Options.AddSubProtocol("pipebridge.v1");
-            if (!string.IsNullOrEmpty(token)) socket.Options.AddSubProtocol("token." + token);
             try
             {
                 await socket.ConnectAsync(uri, cancellation).ConfigureAwait(false);
             }
             catch (WebSocketException e)
             {
-                // The upgrade's HTTP status (401 wrong token, 403 Host/Origin) is only in the message.
-                if (e.Message.Contains("401"))
-                    throw new UnauthenticatedException("the bridge refused the token at " + Description, null, 0, e);
+                // Mono hides the upgrade's HTTP status (403 for a Host or Origin the bridge refuses).
                 throw new UnavailableException("cannot open " + Description + ": " + e.Message, null, 0, e);
             }
         }
