@@ -96,6 +96,20 @@ namespace Pipebridge.Tests.Live
         }
 
         [Test]
+        public async Task AnExplicitUrlAndTokenNeedNoDiscoveryFile()
+        {
+            var options = new PipebridgeClientOptions
+            {
+                Url = "tcp://" + server.Endpoint("jsonrpc-tcp"), Token = server.Token,  // WebSocket preferred, not offered
+                DiscoveryDirectory = Path.Combine(server.Root, "not-used"),
+            };
+            using (var direct = await PipebridgeClient.ConnectAsync(options))
+                Assert.AreEqual("direct", (await direct.BridgeService.PingAsync(new PingRequest { Payload = "direct" })).Payload);
+            var error = Assert.Throws<ArgumentException>(() => BridgeDiscovery.FromUrl("http://127.0.0.1:1", "t"));
+            StringAssert.Contains("http://127.0.0.1:1", error.Message);
+        }
+
+        [Test]
         public async Task AStreamDeadlineIsEnforcedByTheBridge()
         {
             var started = DateTime.UtcNow;

@@ -99,15 +99,14 @@ namespace Pipebridge
             opened.Closed.ContinueWith(t => OnConnectionClosed(opened, t.Result), TaskScheduler.Default).Forget();
         }
 
+        // The preferred transport when the bridge serves it, else the other one (a bridge
+        // started with --http-port -1, or a tcp:// URL).
         IMessageTransport CreateTransport(BridgeEndpoint endpoint)
         {
-            if (options.Transport == TransportKind.Tcp)
-            {
-                if (endpoint.TcpAddress == null) throw new UnavailableException("the bridge serves no JSON-RPC over TCP (jsonrpc-tcp)");
-                return new TcpLineTransport(endpoint.TcpAddress);
-            }
-            if (endpoint.WebSocketUrl == null) throw new UnavailableException("the bridge serves no JSON-RPC over WebSocket (jsonrpc-ws)");
-            return new WebSocketTransport(endpoint.WebSocketUrl);
+            bool tcp = options.Transport == TransportKind.Tcp ? endpoint.TcpAddress != null : endpoint.WebSocketUrl == null;
+            if (tcp && endpoint.TcpAddress != null) return new TcpLineTransport(endpoint.TcpAddress);
+            if (!tcp && endpoint.WebSocketUrl != null) return new WebSocketTransport(endpoint.WebSocketUrl);
+            throw new UnavailableException("the bridge serves neither JSON-RPC over WebSocket (jsonrpc-ws) nor over TCP (jsonrpc-tcp)");
         }
 
         void OnConnectionClosed(JsonRpcConnection closedConnection, Exception reason)
@@ -202,13 +201,18 @@ namespace Pipebridge
         {
             callOptions = callOptions ?? new CallOptions();
             TimeSpan timeout = callOptions.Timeout ?? options.DefaultTimeout;
+            var started = DateTime.UtcNow;
             JsonRpcConnection open;
             using (var waitBound = CancellationTokenSource.CreateLinkedTokenSource(callOptions.Cancellation))
             {
                 waitBound.CancelAfter(timeout);
                 open = await GetConnectionAsync(waitBound.Token).ConfigureAwait(false);
             }
-            object result = await open.CallAsync(method, request, timeout, callOptions.Cancellation).ConfigureAwait(false);
+            // Time spent waiting for a reconnection counts against the deadline.
+            TimeSpan left = timeout - (DateTime.UtcNow - started);
+            if (left <= TimeSpan.Zero)
+                throw new DeadlineExceededException(method + ": the deadline passed while reconnecting to the bridge");
+            object result = await open.CallAsync(method, request, left, callOptions.Cancellation).ConfigureAwait(false);
             return result as JsonObject ?? new JsonObject();
         }
 

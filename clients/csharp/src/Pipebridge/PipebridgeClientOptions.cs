@@ -21,6 +21,7 @@ namespace Pipebridge
 
         public string Token { get; set; }
 
+        /// <summary>The transport to use when the bridge serves both (default WebSocket).</summary>
         public TransportKind Transport { get; set; }
 
         /// <summary>Deadline of unary calls whose CallOptions name none (the bridge's own default is 30 s).</summary>
