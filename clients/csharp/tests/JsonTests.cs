@@ -45,6 +45,7 @@ namespace Pipebridge.Tests.Unit
         [TestCase("{} x", 3)]
         [TestCase("", 0)]
         [TestCase("-", 1)]
+        [TestCase("[1e400]", 1)]
         public void RefusesTextThatIsNotJsonNamingTheOffset(string text, int position)
         {
             var error = Assert.Throws<JsonParseException>(() => JsonReader.Parse(text));

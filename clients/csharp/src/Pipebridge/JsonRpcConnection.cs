@@ -249,7 +249,7 @@ namespace Pipebridge
                     catch (Exception e)
                     {
                         // A throwing callback ends its own stream, not the connection.
-                        Abandon((long)rawId, new PipebridgeException(StatusCode.Cancelled,
+                        Abandon((long)rawId, PipebridgeException.Create(StatusCode.Cancelled,
                             "the stream's message callback threw: " + e.Message, null, 0, e));
                     }
                 }

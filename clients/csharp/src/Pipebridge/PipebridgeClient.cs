@@ -122,7 +122,7 @@ namespace Pipebridge
                 }
             }
             var disconnected = Disconnected;
-            if (disconnected != null) disconnected(reason);
+            if (disconnected != null) Background.RaiseSafely(() => disconnected(reason));
             if (!disposing.IsCancellationRequested && options.AutoReconnect)
                 Task.Run(() => ReconnectLoopAsync()).Forget();
         }
@@ -155,8 +155,7 @@ namespace Pipebridge
                 try { await hook().ConfigureAwait(false); }
                 catch (Exception) { /* each hook reports its own failures */ }
             }
-            var reconnected = Reconnected;
-            if (reconnected != null) reconnected();
+            Background.RaiseSafely(Reconnected);
         }
 
         /// <summary>Runs after each reconnection, before Reconnected (subscriptions and hosts resume here).</summary>

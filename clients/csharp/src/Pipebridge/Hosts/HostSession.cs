@@ -99,11 +99,11 @@ namespace Pipebridge.Hosts
             catch (Exception e)
             {
                 var failed = ReattachFailed;
-                if (failed != null) failed(e);
+                if (failed != null) Background.RaiseSafely(() => failed(e));
                 return;
             }
             var reattached = Reattached;
-            if (reattached != null) reattached(this);
+            if (reattached != null) Background.RaiseSafely(() => reattached(this));
         }
 
         JsonArray CommandsJson()

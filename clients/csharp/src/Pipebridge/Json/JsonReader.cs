@@ -185,7 +185,15 @@ namespace Pipebridge.Json
             long integer;
             if (whole && long.TryParse(literal, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out integer))
                 return integer;
-            return double.Parse(literal, NumberStyles.Float, CultureInfo.InvariantCulture);
+            double number;
+            // Mono's double.Parse throws for 1e400 where newer runtimes give infinity; JSON
+            // numbers beyond double's range are not ones the bridge sends, so refuse them.
+            if (!double.TryParse(literal, NumberStyles.Float, CultureInfo.InvariantCulture, out number) || double.IsInfinity(number))
+            {
+                position = start;
+                throw Error("number out of range");
+            }
+            return number;
         }
 
         bool ReadDigits()
