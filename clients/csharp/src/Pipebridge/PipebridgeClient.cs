@@ -63,7 +63,7 @@ namespace Pipebridge
                 ? BridgeDiscovery.FromUrl(options.Url, options.Token)
                 : BridgeDiscovery.Find(options.DiscoveryDirectory);
             if (options.Token != null) endpoint.Token = options.Token;
-            var transport = CreateTransport(endpoint);
+            var transport = options.TransportFactory != null ? options.TransportFactory(endpoint) : CreateTransport(endpoint);
             var opened = new JsonRpcConnection(transport);
             opened.OnServerRequest = HandleServerRequestAsync;
             opened.OnNotification = HandleNotification;

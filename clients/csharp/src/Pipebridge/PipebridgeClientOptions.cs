@@ -1,5 +1,6 @@
 // How a client finds, reaches and stays connected to the bridge.
 using System;
+using Pipebridge.Transport;
 
 namespace Pipebridge
 {
@@ -41,6 +42,12 @@ namespace Pipebridge
         public TimeSpan ReconnectMinDelay { get; set; }
 
         public TimeSpan ReconnectMaxDelay { get; set; }
+
+        /// <summary>
+        /// Creates the transport for a discovered endpoint; null: WebSocket or TCP as Transport
+        /// says. For transports of other runtimes (a Unity WebGL socket) and for tests.
+        /// </summary>
+        public Func<BridgeEndpoint, IMessageTransport> TransportFactory { get; set; }
 
         /// <summary>Sent in `$/initialize` (the bridge logs it).</summary>
         public string ClientName { get; set; }

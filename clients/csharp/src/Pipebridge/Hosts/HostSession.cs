@@ -36,6 +36,8 @@ namespace Pipebridge.Hosts
         readonly object gate = new object();
         IDisposable reconnectHook;
         long heartbeats;
+        TimeSpan? heartbeatInterval;
+        CancellationTokenSource intervalChanged = new CancellationTokenSource();
 
         internal HostSession(PipebridgeClient client, HostIdentity identity, IEnumerable<HostCommand> offered)
         {
@@ -56,8 +58,22 @@ namespace Pipebridge.Hosts
         /// <summary>Heartbeats answered so far (diagnostics).</summary>
         public long HeartbeatCount { get { return Interlocked.Read(ref heartbeats); } }
 
-        /// <summary>Explicit heartbeat interval; null: a third of the lease, at most 30 s.</summary>
-        public TimeSpan? HeartbeatInterval { get; set; }
+        /// <summary>Explicit heartbeat interval; null: a third of the lease, at most 30 s. Takes effect at once.</summary>
+        public TimeSpan? HeartbeatInterval
+        {
+            get { lock (gate) return heartbeatInterval; }
+            set
+            {
+                CancellationTokenSource waiting;
+                lock (gate)
+                {
+                    heartbeatInterval = value;
+                    waiting = intervalChanged;
+                    intervalChanged = new CancellationTokenSource();
+                }
+                waiting.Cancel();  // the loop recomputes its wait
+            }
+        }
 
         /// <summary>Raised (on the thread pool) after the host attached again following a reconnection.</summary>
         public event Action<HostSession> Reattached;
@@ -139,14 +155,18 @@ namespace Pipebridge.Hosts
             {
                 TimeSpan interval = HeartbeatInterval ?? TimeSpan.FromTicks(Math.Min(Lease.Ticks / 3, LongestHeartbeatInterval.Ticks));
                 if (interval < TimeSpan.FromMilliseconds(10)) interval = TimeSpan.FromMilliseconds(10);
+                CancellationTokenSource changed;
+                lock (gate) changed = intervalChanged;
                 try
                 {
-                    await Task.Delay(interval, detaching.Token).ConfigureAwait(false);
+                    using (var wait = CancellationTokenSource.CreateLinkedTokenSource(detaching.Token, changed.Token))
+                        await Task.Delay(interval, wait.Token).ConfigureAwait(false);
                     await HeartbeatAsync(new CallOptions(TimeSpan.FromSeconds(10), detaching.Token)).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
-                    return;
+                    if (detaching.IsCancellationRequested) return;
+                    // The interval changed: wait again with the new one.
                 }
                 catch (PipebridgeException)
                 {
