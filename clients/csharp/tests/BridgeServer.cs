@@ -75,10 +75,17 @@ namespace Pipebridge.Tests
             if (!process.WaitForExit((int)StopTimeout.TotalMilliseconds)) throw new TimeoutException("pipebridge survived SIGKILL");
         }
 
-        /// <summary>A new process on the same ports, project and discovery folder (a new token).</summary>
-        public BridgeServer Restart()
+        /// <summary>
+        /// A new process on the same ports, project and discovery folder (a new token), after
+        /// stopping this one with SIGTERM (graceful) or SIGKILL (a crash).
+        /// </summary>
+        public BridgeServer Restart(bool graceful = false)
         {
-            if (process != null && !process.HasExited) Crash();
+            if (process != null && !process.HasExited)
+            {
+                if (graceful) Stop();
+                else Crash();
+            }
             // A port the dead process held may linger briefly; retry within the start bound.
             var deadline = DateTime.UtcNow + StartTimeout;
             while (true)

@@ -34,9 +34,11 @@ namespace Pipebridge.Tests.Live
             await client.EventService.PublishAsync(new PublishEventRequest { Topic = topic, Payload = new JsonObject().With("n", (long)n) });
         }
 
-        [TestCase(TransportKind.WebSocket)]
-        [TestCase(TransportKind.Tcp)]
-        public async Task ASubscriptionResumesAfterItsLastEventAcrossARestart(TransportKind transport)
+        [TestCase(TransportKind.WebSocket, false)]
+        [TestCase(TransportKind.Tcp, false)]
+        [TestCase(TransportKind.WebSocket, true)]
+        [TestCase(TransportKind.Tcp, true)]
+        public async Task ASubscriptionResumesAfterItsLastEventAcrossARestart(TransportKind transport, bool graceful)
         {
             const string topic = "csharp.resume";
             using (var client = await PipebridgeClient.ConnectAsync(server.ClientOptions(transport)))
@@ -51,9 +53,8 @@ namespace Pipebridge.Tests.Live
                     await PublishNumbered(client, topic, 2);
                     await TestSupport.Eventually(() => received.Count == 2, "events before the crash");
 
-                    server.Crash();
                     // Published while the subscriber is away: only the resume from afterId can deliver them.
-                    server.Restart();
+                    server.Restart(graceful);
                     using (var other = await PipebridgeClient.ConnectAsync(server.ClientOptions(TransportKind.Tcp)))
                     {
                         await PublishNumbered(other, topic, 3);

@@ -93,6 +93,11 @@ namespace Pipebridge
             }
             lock (gate)
             {
+                if (disposing.IsCancellationRequested)
+                {
+                    opened.Dispose();  // disposed while this reconnection was under way
+                    throw new ObjectDisposedException("PipebridgeClient");
+                }
                 connection = opened;
                 ready.TrySetResult(opened);
             }
@@ -143,11 +148,16 @@ namespace Pipebridge
                 {
                     return;
                 }
+                catch (ObjectDisposedException)
+                {
+                    return;
+                }
                 catch (Exception)
                 {
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.ReconnectMaxDelay.Ticks));
                 }
             }
+            if (disposing.IsCancellationRequested) return;
             Func<Task>[] hooks;
             lock (gate) hooks = reconnectHooks.ToArray();
             foreach (var hook in hooks)
