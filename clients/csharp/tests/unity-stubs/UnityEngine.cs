@@ -15,13 +15,18 @@ namespace UnityEngine
     [Flags]
     public enum HideFlags { None = 0, HideAndDontSave = 61 }
 
-    public class Component : Object { }
+    public class Component : Object
+    {
+        public GameObject gameObject { get { return null; } }
+    }
+
     public class Behaviour : Component { }
     public class MonoBehaviour : Behaviour { }
 
     public sealed class GameObject : Object
     {
         public GameObject(string name) { }
+        public SceneManagement.Scene scene { get { return default(SceneManagement.Scene); } }
         public T AddComponent<T>() where T : Component { return null; }
     }
 
@@ -32,6 +37,7 @@ namespace UnityEngine
     {
         public static bool isPlaying { get { return false; } }
         public static string dataPath { get { return ""; } }
+        public static string unityVersion { get { return ""; } }
     }
 
     public static class Debug
@@ -40,5 +46,13 @@ namespace UnityEngine
         public static void LogWarning(object message) { }
         public static void LogError(object message) { }
         public static void LogException(Exception exception) { }
+    }
+}
+
+namespace UnityEngine.SceneManagement
+{
+    public struct Scene
+    {
+        public string name { get { return ""; } }
     }
 }
