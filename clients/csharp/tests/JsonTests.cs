@@ -81,6 +81,15 @@ namespace Pipebridge.Tests.Unit
         }
 
         [Test]
+        public void WritesTimesAsRfc3339Utc()
+        {
+            var time = new DateTime(2026, 11, 28, 19, 0, 1, 250, DateTimeKind.Utc);
+            Assert.AreEqual("\"2026-11-28T19:00:01.2500000Z\"", JsonWriter.Write(time));
+            Assert.AreEqual("\"2026-11-28T19:00:01.2500000Z\"", JsonWriter.Write(new DateTimeOffset(time).ToOffset(TimeSpan.FromHours(2))));
+            StringAssert.Contains("unspecified", Assert.Throws<ArgumentException>(() => JsonWriter.Write(new DateTime(2026, 1, 1))).Message);
+        }
+
+        [Test]
         public void RefusesValuesJsonCannotHoldNamingTheirPath()
         {
             var error = Assert.Throws<ArgumentException>(() => JsonWriter.Write(new JsonObject().With("a", JsonArray.Of(1, double.NaN))));

@@ -218,11 +218,14 @@ namespace Pipebridge.Hosts
         internal void Cancel(string invocationId)
         {
             CancellationTokenSource cancellation;
-            if (invocationId != null && running.TryGetValue(invocationId, out cancellation))
+            if (invocationId == null || !running.TryGetValue(invocationId, out cancellation)) return;
+            // Cancel runs the handler's continuations inline; off the reader thread they
+            // cannot hold up the connection.
+            Task.Run(() =>
             {
                 try { cancellation.Cancel(); }
                 catch (ObjectDisposedException) { /* it just finished */ }
-            }
+            }).Forget();
         }
 
         /// <summary>Detaches (`host.detach`); the client stays connected.</summary>

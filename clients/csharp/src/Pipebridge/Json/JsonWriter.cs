@@ -11,7 +11,8 @@ namespace Pipebridge.Json
     {
         /// <summary>
         /// JSON text of value. Accepts the object model plus any IDictionary with string keys,
-        /// IEnumerable, integer and floating-point types, enums (written by name) and JsonMessage.
+        /// IEnumerable, integer and floating-point types, enums (written by name), DateTime and
+        /// DateTimeOffset (RFC 3339 UTC, as ProtoJSON Timestamps) and JsonMessage.
         /// Throws ArgumentException naming the path of a value JSON cannot hold (NaN, a cycle, an unknown type).
         /// </summary>
         public static string Write(object value)
@@ -47,6 +48,20 @@ namespace Pipebridge.Json
                 return;
             }
             if (value is Enum) { AppendString(text, value.ToString()); return; }
+            // Times as ProtoJSON writes Timestamps: RFC 3339 in UTC.
+            if (value is DateTime)
+            {
+                var time = (DateTime)value;
+                if (time.Kind == DateTimeKind.Unspecified)
+                    throw new ArgumentException(path + ": a DateTime of unspecified kind is ambiguous; use UTC or local");
+                AppendString(text, time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+                return;
+            }
+            if (value is DateTimeOffset)
+            {
+                AppendString(text, ((DateTimeOffset)value).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+                return;
+            }
             var dictionary = value as IDictionary;
             if (dictionary != null)
             {
