@@ -47,7 +47,7 @@ namespace Pipebridge.Tests.Live
             Assert.That(host.Lease, Is.GreaterThan(TimeSpan.Zero));
             var listed = (await caller.HostService.ListHostsAsync(new ListHostsRequest { Application = "unity" })).Hosts.Single();
             Assert.AreEqual(host.HostId, listed.Id);
-            Assert.AreEqual("Unity 2022.3 — csharp tests", listed.DisplayName);
+            Assert.AreEqual("unity 2022.3 — csharp tests", listed.DisplayName);
             CollectionAssert.IsSubsetOf(new[] { "unity.echo", "unity.wait", "unity.fail" }, listed.Commands.Select(c => c.Name).ToList());
         }
 
@@ -167,7 +167,7 @@ namespace Pipebridge.Tests.Live
             return new HostIdentity
             {
                 Application = application, ApplicationVersion = "2022.3", Pid = Process.GetCurrentProcess().Id,
-                SessionId = Guid.NewGuid().ToString("N"), User = "ada", DisplayName = "Unity 2022.3 — csharp tests",
+                SessionId = Guid.NewGuid().ToString("N"), User = "ada", DisplayName = application + " 2022.3 — csharp tests",
             };
         }
 
