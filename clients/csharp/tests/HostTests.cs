@@ -85,7 +85,7 @@ namespace Pipebridge.Tests.Live
             {
                 Host = new HostSelector { Query = new HostQuery { Application = "unity" } }, Command = "unity.countShots", Args = new JsonObject(),
             });
-            Assert.AreEqual(6L, JsonValues.AsInt64(response.Result));
+            Assert.AreEqual(6L, ((JsonObject)response.Result).GetInt64("shots"));
         }
 
         [Test]
@@ -122,15 +122,23 @@ namespace Pipebridge.Tests.Live
         [Test]
         public async Task ProgressReachesInvokeStreamCallersBeforeTheResult()
         {
-            var messages = new ConcurrentQueue<InvokeStreamResponse>();
-            var stream = caller.HostService.InvokeStream(new InvokeStreamRequest
+            // Its own caller connection: it must go on answering after the stream.
+            using (var streamCaller = await PipebridgeClient.ConnectAsync(server.ClientOptions(TransportKind.Tcp)))
             {
-                Host = new HostSelector { HostId = host.HostId }, Command = "unity.bake", Args = new JsonObject(),
-            }, messages.Enqueue);
-            await TestSupport.WithinBound(stream.Completion, "the streamed invocation");
-            var list = messages.ToList();
-            CollectionAssert.AreEqual(new[] { 0.5, 1.0 }, list.Where(m => m.Progress != null).Select(m => m.Progress.Fraction));
-            Assert.AreEqual("baked", list.Last().Result.Result);
+                var messages = new ConcurrentQueue<InvokeStreamResponse>();
+                var stream = streamCaller.HostService.InvokeStream(new InvokeStreamRequest
+                {
+                    Host = new HostSelector { HostId = host.HostId }, Command = "unity.bake", Args = new JsonObject(),
+                }, messages.Enqueue);
+                await TestSupport.WithinBound(stream.Completion, "the streamed invocation");
+                var list = messages.ToList();
+                CollectionAssert.AreEqual(new[] { 0.5, 1.0 }, list.Where(m => m.Progress != null).Select(m => m.Progress.Fraction));
+                Assert.AreEqual(true, ((JsonObject)list.Last().Result.Result).GetBool("baked"));
+
+                var ping = streamCaller.BridgeService.PingAsync(new PingRequest { Payload = "after the stream" },
+                                                                CallOptions.WithTimeout(TimeSpan.FromSeconds(3)));
+                Assert.AreEqual("after the stream", (await TestSupport.WithinBound(ping, "a call after InvokeStream")).Payload);
+            }
         }
 
         [Test]
@@ -156,6 +164,60 @@ namespace Pipebridge.Tests.Live
                 Assert.AreEqual(0, (await caller.HostService.ListHostsAsync(new ListHostsRequest { Application = "lua" })).Hosts.Count);
                 Assert.AreEqual("ok", (await second.BridgeService.PingAsync(new PingRequest { Payload = "ok" })).Payload, "the connection stays");
             }
+        }
+    }
+
+    /// <summary>
+    /// A command's result may be any JSON value (docs/protocol.md: `result`: any JSON value;
+    /// InvocationResult.result is a google.protobuf.Value), not only an object.
+    /// </summary>
+    [TestFixture]
+    public class HostResultValueTests
+    {
+        BridgeServer server;
+        PipebridgeClient hostClient;
+        PipebridgeClient caller;
+        HostSession host;
+
+        [TestFixtureSetUp]
+        public void Attach()
+        {
+            server = new BridgeServer().Start();
+            hostClient = PipebridgeClient.ConnectAsync(server.ClientOptions(TransportKind.Tcp)).Result;
+            caller = PipebridgeClient.ConnectAsync(server.ClientOptions(TransportKind.WebSocket)).Result;
+            host = hostClient.AttachHostAsync(HostFixtures.Identity("unity"), HostFixtures.Commands(hostClient, new ConcurrentQueue<string>())).Result;
+        }
+
+        [TestFixtureTearDown]
+        public void Detach()
+        {
+            if (hostClient != null) hostClient.Dispose();
+            if (caller != null) caller.Dispose();
+            if (server != null) server.Dispose();
+        }
+
+        [TestCase("42", 42L)]
+        [TestCase("\"baked\"", "baked")]
+        [TestCase("true", true)]
+        public async Task AScalarResultReachesTheCaller(string valueJson, object expected)
+        {
+            var response = await caller.HostService.InvokeAsync(new InvokeRequest
+            {
+                Host = new HostSelector { HostId = host.HostId }, Command = "unity.return",
+                Args = new JsonObject().With("value", JsonReader.Parse(valueJson)),
+            });
+            Assert.AreEqual(expected, response.Result);
+        }
+
+        [Test]
+        public async Task AnArrayResultReachesTheCaller()
+        {
+            var response = await caller.HostService.InvokeAsync(new InvokeRequest
+            {
+                Host = new HostSelector { HostId = host.HostId }, Command = "unity.return",
+                Args = new JsonObject().With("value", JsonArray.Of("a", 1L)),
+            });
+            CollectionAssert.AreEqual(JsonArray.Of("a", 1L), (JsonArray)response.Result);
         }
     }
 
@@ -197,14 +259,16 @@ namespace Pipebridge.Tests.Live
                 new HostCommand("unity.countShots", async inv =>
                 {
                     var shots = await self.EntityService.FindAsync(new FindEntitiesRequest { EntityType = "Shot" });
-                    return (object)(long)shots.Entities.Count;
+                    return new JsonObject().With("shots", (long)shots.Entities.Count);
                 }),
                 new HostCommand("unity.bake", async inv =>
                 {
                     await inv.ReportProgressAsync(0.5, "half");
                     await inv.ReportProgressAsync(1.0, "done");
-                    return "baked";
+                    return new JsonObject().With("baked", true);
                 }),
+                // Returns its args' "value" as the result: any JSON value, as the protocol allows.
+                new HostCommand("unity.return", inv => Task.FromResult(inv.Args.Get("value"))),
             };
         }
 

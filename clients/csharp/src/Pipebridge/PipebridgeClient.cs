@@ -221,6 +221,8 @@ namespace Pipebridge
             TimeSpan left = timeout - (DateTime.UtcNow - started);
             if (left <= TimeSpan.Zero)
                 throw new DeadlineExceededException(method + ": the deadline passed while reconnecting to the bridge");
+            // A call that did not wait travels with its whole deadline (and messages name it as given).
+            if (timeout - left < TimeSpan.FromMilliseconds(50)) left = timeout;
             object result = await open.CallAsync(method, request, left, callOptions.Cancellation).ConfigureAwait(false);
             return result as JsonObject ?? new JsonObject();
         }
