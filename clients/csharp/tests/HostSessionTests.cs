@@ -131,6 +131,24 @@ namespace Pipebridge.Tests.Unit
         }
 
         [Test]
+        public void AHeartbeatTheBridgeRefusesAsNotAttachedAttachesAgain()
+        {
+            session.HeartbeatInterval = TimeSpan.FromMilliseconds(30);
+            var heartbeat = peer.NextSent();
+            Assert.AreEqual("host.heartbeat", heartbeat.GetString("method"));
+            session.HeartbeatInterval = TimeSpan.FromHours(1);
+            peer.Send(new JsonObject().With("jsonrpc", "2.0").With("id", heartbeat.Get("id")).With("error", new JsonObject()
+                .With("code", 9L).With("message", "host.heartbeat: no host is attached on this connection")));
+            var attach = peer.NextSent();
+            Assert.AreEqual("host.attach", attach.GetString("method"));
+            Assert.AreEqual("unity", attach.GetObject("params").GetString("application"));
+            peer.Send(ScriptedPeer.Result(attach.Get("id"), new JsonObject().With("host", new JsonObject().With("id", "h-2")).With("leaseMs", "600000")));
+            var deadline = DateTime.UtcNow + TestSupport.WaitBound;
+            while (session.HostId != "h-2" && DateTime.UtcNow < deadline) Thread.Sleep(10);
+            Assert.AreEqual("h-2", session.HostId);
+        }
+
+        [Test]
         public void HeartbeatsFollowTheInterval()
         {
             session.HeartbeatInterval = TimeSpan.FromMilliseconds(30);

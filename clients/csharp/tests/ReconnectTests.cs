@@ -92,7 +92,10 @@ namespace Pipebridge.Tests.Live
         [Test]
         public async Task CallsInFlightFailUnavailableAndLaterCallsWaitForTheNewConnection()
         {
-            using (var client = await PipebridgeClient.ConnectAsync(server.ClientOptions(TransportKind.Tcp)))
+            var log = new ConcurrentQueue<string>();
+            var options = server.ClientOptions(TransportKind.Tcp);
+            options.Log = log.Enqueue;
+            using (var client = await PipebridgeClient.ConnectAsync(options))
             {
                 var stream = client.EventService.Subscribe(new SubscribeEventsRequest { Topics = { "nothing.ever" } }, m => { });
                 await Task.Delay(100);
@@ -103,6 +106,8 @@ namespace Pipebridge.Tests.Live
                 server.Restart();
                 Assert.AreEqual("later", (await TestSupport.WithinBound(ping, "a call made while reconnecting")).Payload);
                 Assert.IsTrue(client.IsConnected);
+                await TestSupport.Eventually(() => log.Any(l => l.StartsWith("pipebridge: reconnected")), "the reconnection logged");
+                Assert.IsTrue(log.Any(l => l.StartsWith("pipebridge: connection lost")), string.Join("\n", log));
             }
         }
 

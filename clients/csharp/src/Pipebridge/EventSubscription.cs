@@ -84,6 +84,7 @@ namespace Pipebridge
                     return;
                 }
                 Interlocked.Increment(ref resumptions);
+                client.Log("resuming the event subscription after event " + (LastEventId ?? "(none yet)"));
             }
         }
 

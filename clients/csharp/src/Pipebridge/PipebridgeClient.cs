@@ -77,8 +77,13 @@ namespace Pipebridge
                         .With("token", endpoint.Token ?? "")
                         .With("client", new JsonObject().With("name", options.ClientName).With("version", options.ClientVersion))
                         .With("protocolVersion", (long)ProtocolVersion);
-                    ServerInfo = (JsonObject)await opened.CallAsync("$/initialize", hello, options.ConnectTimeout, bounded.Token)
-                                                         .ConfigureAwait(false);
+                    var info = await opened.CallAsync("$/initialize", hello, options.ConnectTimeout, bounded.Token)
+                                           .ConfigureAwait(false) as JsonObject ?? new JsonObject();
+                    long served = info.GetInt64("protocolVersion");
+                    if (served != ProtocolVersion)  // the bridge refuses first; this guards a peer that does not
+                        throw new FailedPreconditionException("the bridge speaks protocol version " + served +
+                                                              ", this client version " + ProtocolVersion);
+                    ServerInfo = info;
                 }
                 catch (Exception e)
                 {
@@ -126,6 +131,8 @@ namespace Pipebridge
                     ready.TrySetException(reason ?? new UnavailableException("the client was disposed"));
                 }
             }
+            Log("connection lost: " + (reason != null ? reason.Message : "closed") +
+                (options.AutoReconnect && !disposing.IsCancellationRequested ? "; reconnecting" : ""));
             var disconnected = Disconnected;
             if (disconnected != null) Background.RaiseSafely(() => disconnected(reason));
             if (!disposing.IsCancellationRequested && options.AutoReconnect)
@@ -152,12 +159,14 @@ namespace Pipebridge
                 {
                     return;
                 }
-                catch (Exception)
+                catch (Exception e)
                 {
+                    Log("reconnecting failed (" + e.Message + "); next attempt in " + (long)delay.TotalMilliseconds * 2 + " ms at most");
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.ReconnectMaxDelay.Ticks));
                 }
             }
             if (disposing.IsCancellationRequested) return;
+            Log("reconnected (" + connection.Description + ")");
             Func<Task>[] hooks;
             lock (gate) hooks = reconnectHooks.ToArray();
             foreach (var hook in hooks)
@@ -166,6 +175,13 @@ namespace Pipebridge
                 catch (Exception) { /* each hook reports its own failures */ }
             }
             Background.RaiseSafely(Reconnected);
+        }
+
+        /// <summary>Writes a line to Options.Log, if any; a throwing logger is ignored.</summary>
+        internal void Log(string line)
+        {
+            var log = options.Log;
+            if (log != null) Background.RaiseSafely(() => log("pipebridge: " + line));
         }
 
         /// <summary>Runs after each reconnection, before Reconnected (subscriptions and hosts resume here).</summary>

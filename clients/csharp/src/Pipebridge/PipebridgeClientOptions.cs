@@ -49,6 +49,13 @@ namespace Pipebridge
         /// </summary>
         public Func<BridgeEndpoint, IMessageTransport> TransportFactory { get; set; }
 
+        /// <summary>
+        /// Receives one line per connection event the client handles by itself (connection lost,
+        /// reconnection attempts and their failures, subscriptions resumed, hosts re-attached),
+        /// from any thread. Null: silent. In Unity: line => Debug.Log(line).
+        /// </summary>
+        public Action<string> Log { get; set; }
+
         /// <summary>Sent in `$/initialize` (the bridge logs it).</summary>
         public string ClientName { get; set; }
 

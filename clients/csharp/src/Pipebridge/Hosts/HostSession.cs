@@ -114,10 +114,12 @@ namespace Pipebridge.Hosts
             }
             catch (Exception e)
             {
+                client.Log("re-attaching host " + identity.Application + " failed: " + e.Message);
                 var failed = ReattachFailed;
                 if (failed != null) Background.RaiseSafely(() => failed(e));
                 return;
             }
+            client.Log("host " + identity.Application + " attached again as " + HostId);
             var reattached = Reattached;
             if (reattached != null) Background.RaiseSafely(() => reattached(this));
         }
@@ -167,6 +169,13 @@ namespace Pipebridge.Hosts
                 {
                     if (detaching.IsCancellationRequested) return;
                     // The interval changed: wait again with the new one.
+                }
+                catch (FailedPreconditionException)
+                {
+                    // The bridge no longer knows this host on an open connection (its lease ran out
+                    // while this process was paused, say): attach again.
+                    client.Log("the bridge dropped host " + identity.Application + "; attaching again");
+                    await ReattachAsync().ConfigureAwait(false);
                 }
                 catch (PipebridgeException)
                 {
