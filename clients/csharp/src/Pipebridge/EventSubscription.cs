@@ -15,7 +15,6 @@ namespace Pipebridge
         readonly JsonObject request;
         readonly Action<JsonObject> onEvent;
         readonly CancellationTokenSource stopping;
-        readonly TaskCompletionSource<bool> firstSubscribed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         string lastEventId;
         int resumptions;
 
@@ -56,13 +55,12 @@ namespace Pipebridge
                 try
                 {
                     var connection = await client.GetConnectionAsync(stopping.Token).ConfigureAwait(false);
-                    firstSubscribed.TrySetResult(true);
                     await connection.CallAsync(Method, attempt, null, stopping.Token, Deliver).ConfigureAwait(false);
                     return;  // the server ended the stream
                 }
-                catch (PipebridgeException e) when (stopping.IsCancellationRequested && e.Code == StatusCode.Cancelled)
+                catch (PipebridgeException) when (stopping.IsCancellationRequested)
                 {
-                    return;
+                    return;  // Dispose: whatever the interrupted call reports, the subscription just ends
                 }
                 catch (UnavailableException) when (!stopping.IsCancellationRequested && client.Options.AutoReconnect)
                 {

@@ -166,7 +166,9 @@ namespace Pipebridge
                 }
             }
             if (disposing.IsCancellationRequested) return;
-            Log("reconnected (" + connection.Description + ")");
+            JsonRpcConnection current;
+            lock (gate) current = connection;
+            Log("reconnected" + (current != null ? " (" + current.Description + ")" : ""));
             Func<Task>[] hooks;
             lock (gate) hooks = reconnectHooks.ToArray();
             foreach (var hook in hooks)
