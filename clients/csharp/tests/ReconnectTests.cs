@@ -112,6 +112,22 @@ namespace Pipebridge.Tests.Live
         }
 
         [Test]
+        public async Task ASubscriptionDisposedWhileTheBridgeIsDownEndsQuietly()
+        {
+            using (var client = await PipebridgeClient.ConnectAsync(server.ClientOptions(TransportKind.Tcp)))
+            {
+                var subscription = client.SubscribeEvents(new JsonObject().With("topics", JsonArray.Of("nothing.ever")), e => { });
+                await Task.Delay(100);
+                server.Crash();
+                await TestSupport.Eventually(() => !client.IsConnected, "noticing the drop");
+                await Task.Delay(200);  // the subscription is now waiting for a reconnection
+                subscription.Dispose();
+                await TestSupport.WithinBound(subscription.Completion, "the disposed subscription");
+                Assert.IsFalse(subscription.Completion.IsFaulted);
+            }
+        }
+
+        [Test]
         public async Task WithoutAutoReconnectCallsFailFastOnceTheBridgeIsGone()
         {
             var options = server.ClientOptions(TransportKind.WebSocket);
