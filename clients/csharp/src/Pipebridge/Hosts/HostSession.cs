@@ -99,8 +99,8 @@ namespace Pipebridge.Hosts
                 .With("user", identity.User ?? "")
                 .With("displayName", identity.DisplayName ?? "")
                 .With("commands", CommandsJson());
-            var attached = (JsonObject)await connection.CallAsync("host.attach", hello, client.Options.DefaultTimeout, cancellation)
-                                                       .ConfigureAwait(false);
+            var attached = await connection.CallAsync("host.attach", hello, client.Options.DefaultTimeout, cancellation)
+                                           .ConfigureAwait(false) as JsonObject ?? new JsonObject();
             Host = attached.GetObject("host");
             Lease = TimeSpan.FromMilliseconds(attached.GetInt64("leaseMs", 600000));
         }
