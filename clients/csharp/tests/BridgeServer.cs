@@ -4,6 +4,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
 using Pipebridge;
@@ -61,7 +62,15 @@ namespace Pipebridge.Tests
 
         public BridgeServer Start()
         {
-            Launch("--grpc-port 0 --http-port 0 --tcp-port 0");
+            try
+            {
+                Launch("--grpc-port 0 --http-port 0 --tcp-port 0");
+            }
+            catch
+            {
+                Dispose();  // the caller never gets this object to dispose
+                throw;
+            }
             grpcPort = Port(Endpoint("grpc"));
             httpPort = Port(Endpoint("jsonrpc-ws").Replace("ws://", "").Replace("/rpc", ""));
             tcpPort = Port(Endpoint("jsonrpc-tcp"));
@@ -154,10 +163,14 @@ namespace Pipebridge.Tests
         public void Stop()
         {
             if (process == null || process.HasExited) return;
-            using (var kill = Process.Start(new ProcessStartInfo("kill", "-TERM " + process.Id) { UseShellExecute = false }))
-                kill.WaitForExit(5000);
+            const int SIGTERM = 15;
+            if (kill(process.Id, SIGTERM) != 0) process.Kill();
             if (!process.WaitForExit((int)StopTimeout.TotalMilliseconds)) process.Kill();
         }
+
+        // Process.Kill is SIGKILL; a clean stop needs SIGTERM (no `kill` binary on minimal images).
+        [DllImport("libc", SetLastError = true)]
+        static extern int kill(int pid, int signal);
 
         public void Dispose()
         {

@@ -19,8 +19,11 @@ namespace Pipebridge.Tests.Live
         [TestFixtureSetUp]
         public void StartServer()
         {
-            server = new BridgeServer().Start();
-            client = PipebridgeClient.ConnectAsync(server.ClientOptions(TransportKind.WebSocket)).Result;
+            TestSupport.SetUpOrTearDown(() =>
+            {
+                server = new BridgeServer().Start();
+                client = PipebridgeClient.ConnectAsync(server.ClientOptions(TransportKind.WebSocket)).Result;
+            }, StopServer);
         }
 
         [TestFixtureTearDown]

@@ -26,10 +26,13 @@ namespace Pipebridge.Tests.Live
         [TestFixtureSetUp]
         public void Attach()
         {
-            server = new BridgeServer().Start();
-            hostClient = PipebridgeClient.ConnectAsync(server.ClientOptions(TransportKind.WebSocket)).Result;
-            caller = PipebridgeClient.ConnectAsync(server.ClientOptions(TransportKind.Tcp)).Result;
-            host = hostClient.AttachHostAsync(HostFixtures.Identity("unity"), HostFixtures.Commands(hostClient, cancelled)).Result;
+            TestSupport.SetUpOrTearDown(() =>
+            {
+                server = new BridgeServer().Start();
+                hostClient = PipebridgeClient.ConnectAsync(server.ClientOptions(TransportKind.WebSocket)).Result;
+                caller = PipebridgeClient.ConnectAsync(server.ClientOptions(TransportKind.Tcp)).Result;
+                host = hostClient.AttachHostAsync(HostFixtures.Identity("unity"), HostFixtures.Commands(hostClient, cancelled)).Result;
+            }, Detach);
         }
 
         [TestFixtureTearDown]
@@ -182,10 +185,13 @@ namespace Pipebridge.Tests.Live
         [TestFixtureSetUp]
         public void Attach()
         {
-            server = new BridgeServer().Start();
-            hostClient = PipebridgeClient.ConnectAsync(server.ClientOptions(TransportKind.Tcp)).Result;
-            caller = PipebridgeClient.ConnectAsync(server.ClientOptions(TransportKind.WebSocket)).Result;
-            host = hostClient.AttachHostAsync(HostFixtures.Identity("unity"), HostFixtures.Commands(hostClient, new ConcurrentQueue<string>())).Result;
+            TestSupport.SetUpOrTearDown(() =>
+            {
+                server = new BridgeServer().Start();
+                hostClient = PipebridgeClient.ConnectAsync(server.ClientOptions(TransportKind.Tcp)).Result;
+                caller = PipebridgeClient.ConnectAsync(server.ClientOptions(TransportKind.WebSocket)).Result;
+                host = hostClient.AttachHostAsync(HostFixtures.Identity("unity"), HostFixtures.Commands(hostClient, new ConcurrentQueue<string>())).Result;
+            }, Detach);
         }
 
         [TestFixtureTearDown]

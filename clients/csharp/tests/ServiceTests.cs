@@ -25,8 +25,11 @@ namespace Pipebridge.Tests.Live
         [TestFixtureSetUp]
         public void StartServer()
         {
-            server = new BridgeServer().Start();
-            client = PipebridgeClient.ConnectAsync(server.ClientOptions(transport)).Result;
+            TestSupport.SetUpOrTearDown(() =>
+            {
+                server = new BridgeServer().Start();
+                client = PipebridgeClient.ConnectAsync(server.ClientOptions(transport)).Result;
+            }, StopServer);
         }
 
         [TestFixtureTearDown]

@@ -22,8 +22,11 @@ namespace Pipebridge.Tests.Live
         [TestFixtureSetUp]
         public void StartServer()
         {
-            server = new BridgeServer().Start();
-            client = PipebridgeClient.ConnectAsync(server.ClientOptions(TransportKind.Tcp)).Result;
+            TestSupport.SetUpOrTearDown(() =>
+            {
+                server = new BridgeServer().Start();
+                client = PipebridgeClient.ConnectAsync(server.ClientOptions(TransportKind.Tcp)).Result;
+            }, StopServer);
         }
 
         [TestFixtureTearDown]

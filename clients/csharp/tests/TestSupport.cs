@@ -43,6 +43,23 @@ namespace Pipebridge.Tests
             return task.Result;
         }
 
+        /// <summary>
+        /// Runs a fixture's set-up; if it throws, runs its tear-down before rethrowing (NUnit 2.6
+        /// skips TestFixtureTearDown after a failed TestFixtureSetUp, which would leak the server).
+        /// </summary>
+        public static void SetUpOrTearDown(Action setUp, Action tearDown)
+        {
+            try
+            {
+                setUp();
+            }
+            catch
+            {
+                tearDown();
+                throw;
+            }
+        }
+
         /// <summary>Polls condition until it holds or WaitBound passes.</summary>
         public static async Task Eventually(Func<bool> condition, string what)
         {
