@@ -92,6 +92,44 @@ namespace Pipebridge.Tests.Live
         }
 
         [Test]
+        public async Task AHandlerMayInvokeItsOwnHostWhileItRuns()
+        {
+            // The relay's own invocation is in flight while the bridge sends the echo to the
+            // same connection: the reader must never wait on a handler.
+            var response = await caller.HostService.InvokeAsync(new InvokeRequest
+            {
+                Host = new HostSelector { HostId = host.HostId }, Command = "unity.relay", Args = new JsonObject().With("text", "round trip"),
+            });
+            Assert.AreEqual("round trip", ((JsonObject)response.Result).GetString("echo"));
+        }
+
+        [Test]
+        public async Task UpdatedCommandsReplaceTheOfferedOnes()
+        {
+            var extra = new HostCommand("unity.extra", inv => Task.FromResult<object>(new JsonObject().With("extra", true)));
+            await host.UpdateCommandsAsync(HostFixtures.Commands(hostClient, cancelled).Concat(new[] { extra }));
+            try
+            {
+                var listed = (await caller.HostService.ListHostsAsync(new ListHostsRequest { Application = "unity" })).Hosts.Single();
+                CollectionAssert.Contains(listed.Commands.Select(c => c.Name).ToList(), "unity.extra");
+                var response = await caller.HostService.InvokeAsync(new InvokeRequest
+                {
+                    Host = new HostSelector { HostId = host.HostId }, Command = "unity.extra", Args = new JsonObject(),
+                });
+                Assert.AreEqual(true, ((JsonObject)response.Result).GetBool("extra"));
+            }
+            finally
+            {
+                await host.UpdateCommandsAsync(HostFixtures.Commands(hostClient, cancelled));
+            }
+            var error = await TestSupport.ThrowsAsync<PipebridgeException>(() => caller.HostService.InvokeAsync(new InvokeRequest
+            {
+                Host = new HostSelector { HostId = host.HostId }, Command = "unity.extra", Args = new JsonObject(),
+            }));
+            Assert.That(error.Code, Is.EqualTo(StatusCode.NotFound).Or.EqualTo(StatusCode.Unimplemented).Or.EqualTo(StatusCode.InvalidArgument), error.Message);
+        }
+
+        [Test]
         public async Task ACallersDeadlineCancelsTheHandler()
         {
             string marker = "deadline-" + Guid.NewGuid().ToString("N");
@@ -266,6 +304,15 @@ namespace Pipebridge.Tests.Live
                 {
                     var shots = await self.EntityService.FindAsync(new FindEntitiesRequest { EntityType = "Shot" });
                     return new JsonObject().With("shots", (long)shots.Entities.Count);
+                }),
+                new HostCommand("unity.relay", async inv =>
+                {
+                    var echo = await self.HostService.InvokeAsync(new InvokeRequest
+                    {
+                        Host = new HostSelector { Query = new HostQuery { Application = "unity" } }, Command = "unity.echo",
+                        Args = new JsonObject().With("text", inv.Args.GetString("text")),
+                    });
+                    return echo.Result;
                 }),
                 new HostCommand("unity.bake", async inv =>
                 {
