@@ -62,6 +62,7 @@ namespace Pipebridge.Tests.Live
             Assert.IsNotNull(result, answer.ToString());
             Assert.AreEqual(host.HostId, result.GetString("hostId"));
             Assert.AreEqual("from python", result.GetObject("result").GetString("echo"));
+            Assert.AreEqual("", result.GetObject("result").GetString("callerHost"), "a caller that is no host");
         }
 
         [Test]
@@ -101,6 +102,7 @@ namespace Pipebridge.Tests.Live
                 Host = new HostSelector { HostId = host.HostId }, Command = "unity.relay", Args = new JsonObject().With("text", "round trip"),
             });
             Assert.AreEqual("round trip", ((JsonObject)response.Result).GetString("echo"));
+            Assert.AreEqual(host.HostId, ((JsonObject)response.Result).GetString("callerHost"), "the bridge names the calling host");
         }
 
         [Test]
@@ -281,7 +283,8 @@ namespace Pipebridge.Tests.Live
         {
             return new[]
             {
-                new HostCommand("unity.echo", inv => Task.FromResult<object>(new JsonObject().With("echo", inv.Args.GetString("text"))))
+                new HostCommand("unity.echo", inv => Task.FromResult<object>(new JsonObject()
+                    .With("echo", inv.Args.GetString("text")).With("callerHost", inv.CallerHost ?? "")))
                 {
                     Title = "Echo",
                     ArgsSchema = JsonReader.ParseObject("{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},\"required\":[\"text\"]}"),
