@@ -64,6 +64,14 @@ namespace Pipebridge.Tests.Live
         }
 
         [Test]
+        public void AMethodThatIsNoFullNameIsRefusedBeforeSending()
+        {
+            StringAssert.Contains("pipebridge.v1.BridgeService/Ping", Assert.Throws<ArgumentException>(() =>
+                client.CallAsync("Ping", new JsonObject())).Message);
+            Assert.Throws<ArgumentNullException>(() => client.Stream("pipebridge.v1.EventService/Subscribe", new JsonObject(), null));
+        }
+
+        [Test]
         public async Task AnUnknownMethodIsUnimplemented()
         {
             var error = await TestSupport.ThrowsAsync<UnimplementedException>(() =>

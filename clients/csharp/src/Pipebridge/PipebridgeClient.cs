@@ -224,7 +224,14 @@ namespace Pipebridge
         /// (CallOptions.Timeout, else Options.DefaultTimeout). Throws PipebridgeException
         /// (a subclass per common code) for every failure.
         /// </summary>
-        public async Task<JsonObject> CallAsync(string method, JsonObject request, CallOptions callOptions = null)
+        public Task<JsonObject> CallAsync(string method, JsonObject request, CallOptions callOptions = null)
+        {
+            RequireMethodName(method);
+            return SendCallAsync(method, request, callOptions);
+        }
+
+        /// <summary>CallAsync for any method, the protocol's own (host.*) included.</summary>
+        internal async Task<JsonObject> SendCallAsync(string method, JsonObject request, CallOptions callOptions)
         {
             callOptions = callOptions ?? new CallOptions();
             TimeSpan timeout = callOptions.Timeout ?? options.DefaultTimeout;
@@ -252,7 +259,15 @@ namespace Pipebridge
         /// </summary>
         public StreamCall Stream(string method, JsonObject request, Action<JsonObject> onMessage, CallOptions callOptions = null)
         {
+            RequireMethodName(method);
+            if (onMessage == null) throw new ArgumentNullException("onMessage");
             return new StreamCall(this, method, request, onMessage, callOptions ?? new CallOptions());
+        }
+
+        static void RequireMethodName(string method)
+        {
+            if (string.IsNullOrEmpty(method) || method.IndexOf('/') <= 0)
+                throw new ArgumentException("method \"" + method + "\" is not a full name like \"pipebridge.v1.BridgeService/Ping\"", "method");
         }
 
         internal async Task RunStreamAsync(string method, JsonObject request, Action<JsonObject> onMessage,

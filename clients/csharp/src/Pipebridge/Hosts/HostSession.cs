@@ -140,13 +140,13 @@ namespace Pipebridge.Hosts
                 commands.Clear();
                 foreach (var command in offered) commands[command.Name] = command;
             }
-            await client.CallAsync("host.updateCommands", new JsonObject().With("commands", CommandsJson()), options).ConfigureAwait(false);
+            await client.SendCallAsync("host.updateCommands", new JsonObject().With("commands", CommandsJson()), options).ConfigureAwait(false);
         }
 
         /// <summary>Sends one heartbeat now; returns the bridge's time.</summary>
         public async Task<string> HeartbeatAsync(CallOptions options = null)
         {
-            var ack = await client.CallAsync("host.heartbeat", new JsonObject(), options).ConfigureAwait(false);
+            var ack = await client.SendCallAsync("host.heartbeat", new JsonObject(), options).ConfigureAwait(false);
             Interlocked.Increment(ref heartbeats);
             return ack.GetString("serverTime");
         }
@@ -189,7 +189,7 @@ namespace Pipebridge.Hosts
             var progress = new JsonObject().With("invocationId", invocationId).With("fraction", fraction)
                                            .With("message", message ?? "");
             if (data != null) progress["data"] = data;
-            return client.CallAsync("host.progress", progress);
+            return client.SendCallAsync("host.progress", progress, null);
         }
 
         /// <summary>Answers one `host.invoke` request: the handler's result, or its error.</summary>
@@ -241,7 +241,7 @@ namespace Pipebridge.Hosts
         public async Task DetachAsync(CallOptions options = null)
         {
             Stop();
-            await client.CallAsync("host.detach", new JsonObject(), options).ConfigureAwait(false);
+            await client.SendCallAsync("host.detach", new JsonObject(), options).ConfigureAwait(false);
             client.ForgetHost(this);
         }
 
