@@ -60,6 +60,17 @@ namespace Pipebridge.Tests
             }
         }
 
+        /// <summary>Polls an asynchronous condition (a call to the bridge) until it holds or WaitBound passes.</summary>
+        public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+        {
+            var deadline = DateTime.UtcNow + WaitBound;
+            while (!await condition())
+            {
+                if (DateTime.UtcNow > deadline) Assert.Fail("timed out waiting for " + what);
+                await Task.Delay(20);
+            }
+        }
+
         /// <summary>Polls condition until it holds or WaitBound passes.</summary>
         public static async Task Eventually(Func<bool> condition, string what)
         {
