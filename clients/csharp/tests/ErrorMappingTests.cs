@@ -18,6 +18,8 @@ namespace Pipebridge.Tests.Unit
             Assert.AreEqual(5, error.RpcCode);
             Assert.AreEqual("Shot 9 not found", error.Message);
             Assert.AreEqual(1, ((JsonArray)error.Details).Count);
+            Assert.IsTrue(error.FromBridge);
+            Assert.IsFalse(PipebridgeException.Create(StatusCode.NotFound, "raised here").FromBridge);
         }
 
         [TestCase(-32602, StatusCode.InvalidArgument)]

@@ -135,13 +135,12 @@ namespace Pipebridge.Tests.Live
         public async Task ACallersDeadlineCancelsTheHandler()
         {
             string marker = "deadline-" + Guid.NewGuid().ToString("N");
-            var started = Stopwatch.StartNew();
             var error = await TestSupport.ThrowsAsync<DeadlineExceededException>(() => caller.HostService.InvokeAsync(new InvokeRequest
             {
                 Host = new HostSelector { HostId = host.HostId }, Command = "unity.wait", Args = new JsonObject().With("marker", marker),
             }, CallOptions.WithTimeout(TimeSpan.FromMilliseconds(400))));
+            Assert.IsTrue(error.FromBridge, "the bridge enforces the deadline: " + error.Message);
             Assert.AreEqual(4, error.RpcCode);
-            Assert.That(started.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));
             await TestSupport.Eventually(() => cancelled.Contains(marker), "the handler's cancellation");
         }
 

@@ -76,6 +76,7 @@ namespace Pipebridge.Tests.Unit
             var error = await TestSupport.ThrowsAsync<DeadlineExceededException>(() => call);
             Assert.That(DateTime.UtcNow - started, Is.InRange(TimeSpan.FromMilliseconds(190), TimeSpan.FromSeconds(2)));
             StringAssert.Contains("host.heartbeat", error.Message);
+            Assert.IsFalse(error.FromBridge);
             var cancel = peer.NextSent();
             Assert.AreEqual("$/cancelRequest", cancel.GetString("method"));
             Assert.AreEqual(sent.Get("id"), cancel.GetObject("params").Get("id"));

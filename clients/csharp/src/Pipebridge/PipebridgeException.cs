@@ -25,6 +25,12 @@ namespace Pipebridge
         /// </summary>
         public int RpcCode { get; private set; }
 
+        /// <summary>
+        /// True when the bridge answered with this error; false when this client raised it (a
+        /// deadline that passed with no answer, a dropped connection, a call cancelled here).
+        /// </summary>
+        public bool FromBridge { get; private set; }
+
         /// <summary>error.data.details of the server's answer, when it had any.</summary>
         public object Details { get; private set; }
 
@@ -47,7 +53,9 @@ namespace Pipebridge
             {
                 message = "malformed error from the server: " + JsonWriter.Write(error);
             }
-            return Create(code, message, details, (int)rpcCode);
+            var exception = Create(code, message, details, (int)rpcCode);
+            exception.FromBridge = true;
+            return exception;
         }
 
         /// <summary>
