@@ -44,9 +44,13 @@ void HostLink::Deliver(const v1::AttachRequest& message, std::string heartbeat_i
   observer_->OnMessage(message);
 }
 
-void HostLink::Detach() {
-  if (ended_ || observer_ == nullptr) return;
+void HostLink::Detach(std::string detach_id) {
+  if (ended_ || observer_ == nullptr) {
+    if (!detach_id.empty()) Write(absl::StrCat("{\"jsonrpc\":\"2.0\",\"id\":", detach_id, ",\"result\":{}}"));
+    return;
+  }
   detach_requested_ = true;
+  detach_id_ = std::move(detach_id);
   observer_->OnReadsDone();
 }
 
@@ -188,7 +192,12 @@ void HostLink::Complete(absl::Status status) {
   if (!connection_->closed()) {
     if (!attached_) {
       connection_->ReplyStatus(nullptr, attach_id_, status);
-    } else if (!detach_requested_) {
+    } else if (detach_requested_) {
+      if (!detach_id_.empty()) {
+        connection_->Enqueue(absl::StrCat("{\"jsonrpc\":\"2.0\",\"id\":", detach_id_, ",\"result\":{}}"),
+                             nullptr);
+      }
+    } else {
       // The bridge ended the session (lease expired, server shutting down): say why, so the
       // client can re-attach.
       std::string text = "{\"jsonrpc\":\"2.0\",\"method\":\"host.detached\",\"params\":{\"code\":";

@@ -41,8 +41,9 @@ class HostLink final : public rpc::ServerStream,
   // A message from the host (update_commands, heartbeat, progress). `heartbeat_id`: the
   // request id a heartbeat_ack answers, empty for a notification.
   void Deliver(const v1::AttachRequest& message, std::string heartbeat_id = std::string());
-  // host.detach: the host sends nothing more; the stream ends and detaches it.
-  void Detach();
+  // host.detach: the host sends nothing more; the stream ends and detaches it. The request
+  // `detach_id` is answered once the host is gone (no other client still sees it).
+  void Detach(std::string detach_id);
   // The connection closed: cancels the stream (the host is detached, its invocations fail).
   void Abort(const absl::Status& status);
   // The host's id once attached, else empty.
@@ -76,6 +77,7 @@ class HostLink final : public rpc::ServerStream,
   bool stream_started_ = false;   // the Dispatcher accepted the call: EndStream at the end
   bool attached_ = false;          // host.attach was answered with the host
   bool detach_requested_ = false;  // host.detach: no host.detached notification then
+  std::string detach_id_;          // the host.detach request to answer at the end
   bool ended_ = false;
   int writes_pending_ = 0;
   // Heartbeat requests awaiting their ack, oldest first (acks come in order).

@@ -369,8 +369,7 @@ void JsonRpcConnection::HandleHost(const Envelope& envelope,
     return;
   }
   if (method == "host.detach") {
-    answer_empty();
-    host_->Detach();
+    host_->Detach(notification ? std::string() : std::string(envelope.id));
     return;
   }
   if (method == "host.heartbeat") {

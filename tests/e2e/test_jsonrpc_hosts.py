@@ -253,10 +253,8 @@ class JsonRpcHostTest(unittest.TestCase):
         listed = tool.call("pipebridge.v1.HostService/ListHosts", {})["result"]["hosts"]
         self.assertEqual([c["name"] for c in listed[0]["commands"]], ["maya.sleep"])
         self.assertIn("result", host.call("host.detach", {}))
-        deadline = time.monotonic() + WAIT
-        while tool.call("pipebridge.v1.HostService/ListHosts", {})["result"].get("hosts"):
-            self.assertLess(time.monotonic(), deadline, "the host stayed attached")
-            time.sleep(0.05)
+        # Answered once the host is gone: nobody sees it any more.
+        self.assertEqual(tool.call("pipebridge.v1.HostService/ListHosts", {})["result"].get("hosts", []), [])
         # The connection stays usable, and may attach again.
         self.assertNotEqual(self.attach(host, [ECHO])["host"]["id"], host_id)
 
