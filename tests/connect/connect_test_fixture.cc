@@ -34,7 +34,7 @@ std::unique_ptr<RawHttpClient> RawHttpClient::Connect(int port) {
 
 RawHttpClient::~RawHttpClient() { ::close(fd_); }
 
-bool RawHttpClient::Send(std::string_view bytes) {
+bool RawHttpClient::Send(absl::string_view bytes) {
   while (!bytes.empty()) {
     ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (n <= 0) return false;
@@ -152,9 +152,9 @@ bool RawHttpClient::WaitClosed(absl::Duration timeout) {
   return true;
 }
 
-std::string PostRequest(int port, std::string_view path, std::string_view content_type,
-                        std::string_view body, std::string_view extra_headers,
-                        std::string_view token) {
+std::string PostRequest(int port, absl::string_view path, absl::string_view content_type,
+                        absl::string_view body, absl::string_view extra_headers,
+                        absl::string_view token) {
   std::string request = absl::StrCat("POST ", path, " HTTP/1.1\r\nHost: 127.0.0.1:", port,
                                      "\r\nContent-Type: ", content_type,
                                      "\r\nContent-Length: ", body.size(), "\r\n");
@@ -163,7 +163,7 @@ std::string PostRequest(int port, std::string_view path, std::string_view conten
   return request;
 }
 
-std::string Envelope(uint8_t flags, std::string_view payload) {
+std::string Envelope(uint8_t flags, absl::string_view payload) {
   const auto size = static_cast<uint32_t>(payload.size());
   std::string out;
   out.push_back(static_cast<char>(flags));
@@ -171,11 +171,11 @@ std::string Envelope(uint8_t flags, std::string_view payload) {
   out.push_back(static_cast<char>(size >> 16));
   out.push_back(static_cast<char>(size >> 8));
   out.push_back(static_cast<char>(size));
-  out.append(payload);
+  out.append(payload.data(), payload.size());
   return out;
 }
 
-std::optional<std::vector<Frame>> SplitEnvelopes(std::string_view body) {
+std::optional<std::vector<Frame>> SplitEnvelopes(absl::string_view body) {
   std::vector<Frame> frames;
   while (!body.empty()) {
     if (body.size() < 5) return std::nullopt;

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "adapters/connect/connect_handler.h"
 #include "adapters/jsonrpc/jsonrpc_server.h"
@@ -40,7 +41,7 @@ class RawHttpClient {
  public:
   static std::unique_ptr<RawHttpClient> Connect(int port);
   ~RawHttpClient();
-  bool Send(std::string_view bytes);
+  bool Send(absl::string_view bytes);
   // One response: status line, headers, then the body by Content-Length, chunked coding, or
   // until the server closes. nullopt on timeout or a malformed response.
   std::optional<HttpReply> Read(absl::Duration timeout = absl::Seconds(5));
@@ -62,18 +63,18 @@ class RawHttpClient {
 
 // "POST <path> HTTP/1.1" with Host, Content-Type, Content-Length, the bearer token (unless
 // `token` is empty) and `extra_headers` (each "Name: value\r\n").
-std::string PostRequest(int port, std::string_view path, std::string_view content_type,
-                        std::string_view body, std::string_view extra_headers = "",
-                        std::string_view token = kToken);
+std::string PostRequest(int port, absl::string_view path, absl::string_view content_type,
+                        absl::string_view body, absl::string_view extra_headers = "",
+                        absl::string_view token = kToken);
 
 // One envelope (flags, big-endian length, payload); and the envelopes of a body.
-std::string Envelope(uint8_t flags, std::string_view payload);
+std::string Envelope(uint8_t flags, absl::string_view payload);
 struct Frame {
   uint8_t flags = 0;
   std::string payload;
 };
 // nullopt when `body` is not a sequence of whole envelopes.
-std::optional<std::vector<Frame>> SplitEnvelopes(std::string_view body);
+std::optional<std::vector<Frame>> SplitEnvelopes(absl::string_view body);
 
 class ConnectTest : public ::testing::Test {
  protected:

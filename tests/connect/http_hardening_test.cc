@@ -30,7 +30,7 @@ class HttpHardeningTest : public ConnectTest {
     EXPECT_TRUE(client->WaitClosed());
     ExpectStillServing();
   }
-  std::string Head(std::string_view extra) {
+  std::string Head(absl::string_view extra) {
     return absl::StrCat("POST ", kEchoPath, " HTTP/1.1\r\nHost: 127.0.0.1:", port(),
                         "\r\nContent-Type: application/json\r\nAuthorization: Bearer ", kToken,
                         "\r\n", extra, "\r\n");
