@@ -420,6 +420,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   bool closed_ = false;
   std::deque<OutChunk> out_;
   std::function<void()> on_client_gone_;
+  std::string peer_address_;  // see Exchange::peer_address
 
   friend class Exchange;
 };
@@ -434,12 +435,16 @@ class Exchange final : public HttpResponder {
   const Strand& strand() const override { return session_->strand_; }
 
   std::string peer_address() const override {
+    // Looked up once per connection, not per call.
+    std::string& address = session_->peer_address_;
+    if (!address.empty()) return address;
     boost::system::error_code error;
     auto endpoint = session_->stream_.socket().remote_endpoint(error);
     if (error) return "unknown";
-    return endpoint.address().is_v6()
-               ? absl::StrCat("ipv6:[", endpoint.address().to_string(), "]:", endpoint.port())
-               : absl::StrCat("ipv4:", endpoint.address().to_string(), ":", endpoint.port());
+    address = endpoint.address().is_v6()
+                  ? absl::StrCat("ipv6:[", endpoint.address().to_string(), "]:", endpoint.port())
+                  : absl::StrCat("ipv4:", endpoint.address().to_string(), ":", endpoint.port());
+    return address;
   }
 
   void Respond(HttpResponse response) override {

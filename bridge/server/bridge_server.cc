@@ -200,10 +200,12 @@ absl::StatusOr<std::unique_ptr<BridgeServer>> BridgeServer::Start(const ServerCo
     server->jsonrpc_ = std::move(json_server).value();
     if (config.http_port >= 0) {
       server->info_.AddEndpoint({"jsonrpc-ws", absl::StrCat("ws://", server->jsonrpc_->http_address(), "/rpc")});
-      server->info_.AddEndpoint({"http", absl::StrCat("http://", server->jsonrpc_->http_address())});
     }
     if (config.tcp_port >= 0) {
       server->info_.AddEndpoint({"jsonrpc-tcp", server->jsonrpc_->tcp_address()});
+    }
+    if (config.http_port >= 0) {  // Connect and gRPC-Web, on the WebSocket's port
+      server->info_.AddEndpoint({"http", absl::StrCat("http://", server->jsonrpc_->http_address())});
     }
   }
 
