@@ -324,6 +324,42 @@ TEST_F(ConnectTest, LongStreamIsWrittenInOrderWithBackpressure) {
   }
 }
 
+TEST_F(ConnectTest, ConnectionCarriesOnAfterAStream) {
+  // A chunked stream, then a unary call pipelined behind a second stream, on one connection.
+  auto client = RawHttpClient::Connect(port());
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(client->Send(PostRequest(port(), kCountPath, "application/connect+json",
+                                       Envelope(0, R"({"count":2})"))));
+  auto first = client->Read();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(SplitEnvelopes(first->body)->size(), 3u);
+  ASSERT_TRUE(client->Send(
+      PostRequest(port(), kCountPath, "application/connect+json", Envelope(0, R"({"count":1})")) +
+      PostRequest(port(), kEchoPath, "application/json", R"({"text":"after"})")));
+  auto second = client->Read();
+  auto third = client->Read();
+  ASSERT_TRUE(second && third);
+  EXPECT_EQ(SplitEnvelopes(second->body)->size(), 2u);
+  EXPECT_EQ(json::parse(third->body)["text"], "after");
+}
+
+TEST_F(ConnectTest, Http10StreamEndsWithTheConnection) {
+  auto client = RawHttpClient::Connect(port());
+  ASSERT_TRUE(client);
+  const std::string body = Envelope(0, R"({"count":2})");
+  ASSERT_TRUE(client->Send(absl::StrCat(
+      "POST ", kCountPath, " HTTP/1.0\r\nHost: 127.0.0.1:", port(),
+      "\r\nContent-Type: application/connect+json\r\nAuthorization: Bearer ", kToken,
+      "\r\nContent-Length: ", body.size(), "\r\n\r\n", body)));
+  auto reply = client->Read();
+  ASSERT_TRUE(reply);
+  EXPECT_FALSE(reply->chunked);
+  auto frames = SplitEnvelopes(reply->body);
+  ASSERT_TRUE(frames);
+  ASSERT_EQ(frames->size(), 3u);
+  EXPECT_EQ((*frames)[2].flags, 0x02);
+}
+
 TEST_F(ConnectTest, ShutdownEndsOpenStreams) {
   auto client = RawHttpClient::Connect(port());
   ASSERT_TRUE(client);
