@@ -138,12 +138,13 @@ std::string ConnectProtocol::StreamMessage(const RequestMeta& meta,
 }
 
 std::string ConnectProtocol::StreamEnd(const RequestMeta& meta, const absl::Status& status) const {
-  // Always JSON, whatever the codec of the messages.
-  std::string json = "{}";
+  // Always JSON, whatever the codec of the messages. The server sends no trailers: metadata
+  // is empty.
+  std::string json = "{\"metadata\":{}}";
   if (!status.ok()) {
     json = "{\"error\":";
     AppendConnectError(status, &json);
-    json.append("}");
+    json.append(",\"metadata\":{}}");
   }
   std::string out;
   AppendEnvelope(kFlagConnectEndStream, json, &out);

@@ -84,7 +84,7 @@ TEST_F(ConnectTest, ServerStreamJson) {
     EXPECT_EQ(json::parse((*frames)[i].payload), json({{"n", i + 1}}));
   }
   EXPECT_EQ((*frames)[3].flags, 0x02);
-  EXPECT_EQ(json::parse((*frames)[3].payload), json::object());
+  EXPECT_EQ(json::parse((*frames)[3].payload), json({{"metadata", json::object()}}));
   EXPECT_TRUE(WaitFor([&] { return probe_.streams_done.load() == 1; }));
 }
 
@@ -101,7 +101,8 @@ TEST_F(ConnectTest, ServerStreamProto) {
   ASSERT_TRUE(message.ParseFromString((*frames)[1].payload));
   EXPECT_EQ(message.n(), 2);
   EXPECT_EQ((*frames)[2].flags, 0x02);
-  EXPECT_EQ((*frames)[2].payload, "{}");  // the end message is JSON whatever the codec
+  // The end message is JSON whatever the codec.
+  EXPECT_EQ((*frames)[2].payload, R"({"metadata":{}})");
 }
 
 TEST_F(ConnectTest, EmptyStreamIsOneCompleteResponse) {
@@ -126,6 +127,7 @@ TEST_F(ConnectTest, StreamRefusedByAuthEndsWithErrorInEndMessage) {
   json end = json::parse((*frames)[0].payload);
   EXPECT_EQ(end["error"]["code"], "unauthenticated");
   EXPECT_EQ(end["error"]["details"], json::array());
+  EXPECT_EQ(end["metadata"], json::object());
 }
 
 TEST_F(ConnectTest, MissingTokenIs401Unauthenticated) {
