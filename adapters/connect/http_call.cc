@@ -181,10 +181,8 @@ void HttpCall::Send(const google::protobuf::Message& message) {
 }
 
 void HttpCall::Finish(absl::Status status) {
-  if (setup_.responder->strand().running_in_this_thread()) {
-    FinishStream(std::move(status));
-    return;
-  }
+  // Always later, never inline: finishing may end the call (OnDone), and a handler calling
+  // Finish from one of its own callbacks holds its locks (rpc::ServerStream's contract).
   boost::asio::post(setup_.responder->strand(),
                     [self = shared_from_this(), status = std::move(status)]() mutable {
                       self->FinishStream(std::move(status));

@@ -43,7 +43,8 @@ class HttpResponder {
   // with Transfer-Encoding: chunked (HTTP/1.1; an HTTP/1.0 client gets the body until close).
   virtual void StartStream(HttpResponse header) = 0;
   // Queues `data` as one chunk after the ones queued before; `done` runs once it was written
-  // to the socket (true) or can never be (false: the connection failed or closed).
+  // to the socket (true) or can never be (false: the connection failed or closed), never
+  // before Write returns.
   virtual void Write(std::string data, WriteDone done) = 0;
   // Queues `data` (may be empty) and the end of the body; the response is then complete.
   virtual void EndStream(std::string data) = 0;

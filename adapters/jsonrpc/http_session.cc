@@ -295,12 +295,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   void ExchangeWrite(std::string data, HttpResponder::WriteDone done) {
-    if (!streaming_ || end_queued_ || closed_) {
-      if (done) done(false);
-      return;
-    }
-    if (data.empty()) {  // an empty chunk would end the body
-      if (done) done(true);
+    // `done` never runs inside Write: the caller may hold locks its completion takes.
+    if (!streaming_ || end_queued_ || closed_ || data.empty()) {  // an empty chunk ends a body
+      if (done) {
+        asio::post(strand_, [done = std::move(done), ok = !data.empty() && !closed_ &&
+                                                        streaming_ && !end_queued_] { done(ok); });
+      }
       return;
     }
     QueueChunk(Chunk(std::move(data)), std::move(done), false);
@@ -462,7 +462,7 @@ class Exchange final : public HttpResponder {
     asio::dispatch(session->strand_, [session, id = id_, data = std::move(data),
                                       done = std::move(done)]() mutable {
       if (session->exchange_id_ != id) {
-        if (done) done(false);
+        if (done) asio::post(session->strand_, [done = std::move(done)] { done(false); });
         return;
       }
       session->ExchangeWrite(std::move(data), std::move(done));

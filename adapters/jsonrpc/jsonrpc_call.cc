@@ -122,10 +122,8 @@ void Call::Send(const google::protobuf::Message& message) {
 }
 
 void Call::Finish(absl::Status status) {
-  if (connection_->strand().running_in_this_thread()) {
-    FinishStream(std::move(status));
-    return;
-  }
+  // Always later, never inline: finishing may end the call (OnDone), and a handler calling
+  // Finish from one of its own callbacks holds its locks (e.g. in OnSendDone).
   boost::asio::post(connection_->strand(),
                     [self = shared_from_this(), status = std::move(status)]() mutable {
                       self->FinishStream(std::move(status));
@@ -138,7 +136,7 @@ void Call::QueueStreamMessage(std::string text) {
   connection_->Enqueue(std::move(text), this);
 }
 
-void Call::OnStreamSendDone(bool ok) {
+void Call::OnWritten(bool ok) {
   auto keep = shared_from_this();
   --sends_pending_;
   if (observer_ && !handler_done_) observer_->OnSendDone(ok);

@@ -23,7 +23,9 @@ struct BatchReply {
   bool any = false;
 };
 
-class Call final : public rpc::ServerStream, public std::enable_shared_from_this<Call> {
+class Call final : public rpc::ServerStream,
+                   public WriteListener,
+                   public std::enable_shared_from_this<Call> {
  public:
   // `id`: the raw JSON id, empty for a notification (never answered).
   Call(std::shared_ptr<JsonRpcConnection> connection, const rpc::Method& method,
@@ -42,7 +44,7 @@ class Call final : public rpc::ServerStream, public std::enable_shared_from_this
   void Abort(const absl::Status& status);
 
   // The connection wrote (ok) or dropped (!ok) a stream message of this call.
-  void OnStreamSendDone(bool ok);
+  void OnWritten(bool ok) override;
 
   // rpc::ServerStream, any thread.
   void Send(const google::protobuf::Message& message) override;

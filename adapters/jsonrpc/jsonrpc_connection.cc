@@ -6,11 +6,14 @@
 #include <boost/asio/post.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "adapters/jsonrpc/host_link.h"
 #include "adapters/jsonrpc/jsonrpc_call.h"
 #include "adapters/jsonrpc/jsonrpc_params.h"
 #include "adapters/transcoding/json_codec.h"
 #include "bridge/rpc/auth_interceptor.h"
 #include "bridge/rpc/logger.h"
+#include "pipebridge/v1/hosts.pb.h"
+#include "google/protobuf/struct.pb.h"
 
 namespace pipebridge::jsonrpc {
 namespace {
@@ -112,6 +115,10 @@ void JsonRpcConnection::HandleEnvelope(const Envelope& envelope,
     HandleInitialize(envelope, batch);
   } else if (envelope.method == "$/cancelRequest") {
     HandleCancel(envelope, batch);
+  } else if (envelope.method == "rpc.discover") {
+    HandleDiscover(envelope, batch);
+  } else if (envelope.method.substr(0, 5) == "host.") {
+    HandleHost(envelope, batch);
   } else {
     HandleCall(envelope, batch);
   }
@@ -190,6 +197,7 @@ void JsonRpcConnection::HandleCall(const Envelope& envelope,
   rpc::CallContext& ctx = call->context();
   ctx.identity().authenticated = true;
   ctx.identity().client = client_;
+  if (host_ && !host_->ended()) ctx.identity().host_id = host_->host_id();
   if (timeout.has_value()) ctx.set_requested_timeout(*timeout);
   Track(call.get());
   call->Start();
@@ -253,6 +261,126 @@ void JsonRpcConnection::HandleInitialize(const Envelope& envelope,
   EndReply(reply_batch, out);
 }
 
+void JsonRpcConnection::HandleDiscover(const Envelope& envelope,
+                                       const std::shared_ptr<BatchReply>& batch) {
+  if (envelope.kind == Envelope::Kind::kNotification) return;
+  if (!authenticated_) {
+    ReplyStatus(batch.get(), envelope.id,
+                absl::UnauthenticatedError("not authenticated: call $/initialize first"));
+    return;
+  }
+  std::string* out = BeginReply(batch.get(), envelope.id);
+  out->append("\"result\":");
+  out->append(state_->contract_description);
+  EndReply(batch.get(), out);
+}
+
+void JsonRpcConnection::HandleHost(const Envelope& envelope,
+                                   const std::shared_ptr<BatchReply>& batch) {
+  const bool notification = envelope.kind == Envelope::Kind::kNotification;
+  // Host answers come later than the batch they would sit in; a host has no use for
+  // batching its session anyway.
+  if (batch != nullptr) {
+    if (!notification) {
+      ReplyProtocolError(batch.get(), envelope.id, ProtocolError::kInvalidRequest,
+                         "host.* methods cannot be sent in a batch");
+    }
+    return;
+  }
+  auto fail = [&](const absl::Status& status) {
+    if (!notification) ReplyStatus(nullptr, envelope.id, status);
+  };
+  auto answer_empty = [&] {
+    if (notification) return;
+    std::string* out = BeginReply(nullptr, envelope.id);
+    out->append("\"result\":{}");
+    EndReply(nullptr, out);
+  };
+  if (!authenticated_) {
+    fail(absl::UnauthenticatedError("not authenticated: call $/initialize first"));
+    return;
+  }
+  if (host_ && host_->ended()) host_.reset();
+  const std::string_view method = envelope.method;
+  v1::AttachRequest message;
+  google::protobuf::Message* params_into = nullptr;
+  if (method == "host.attach") {
+    params_into = message.mutable_hello();
+  } else if (method == "host.updateCommands") {
+    params_into = message.mutable_update_commands();
+  } else if (method == "host.heartbeat") {
+    params_into = message.mutable_heartbeat();
+  } else if (method == "host.progress") {
+    params_into = message.mutable_progress();
+  } else if (method != "host.detach") {
+    if (!notification) {
+      ReplyProtocolError(nullptr, envelope.id, ProtocolError::kMethodNotFound,
+                         absl::StrCat("no method \"", Absl(method),
+                                      "\"; a host has host.attach, host.updateCommands, "
+                                      "host.heartbeat, host.progress and host.detach"));
+    }
+    return;
+  }
+  if (params_into != nullptr && envelope.params_kind != Envelope::ParamsKind::kAbsent) {
+    // $meta is accepted as on every method; a host's session has no deadline to set.
+    std::string_view params = envelope.params;
+    std::string stripped;
+    std::optional<absl::Duration> unused_timeout;
+    absl::Status status =
+        envelope.params_kind != Envelope::ParamsKind::kObject
+            ? absl::InvalidArgumentError(absl::StrCat("the params of ", Absl(method),
+                                                      " are an object"))
+        : !MayHaveMeta(params) ? absl::OkStatus()
+                               : SplitMeta(params, &stripped, &unused_timeout);
+    if (status.ok() && !stripped.empty()) params = stripped;
+    if (status.ok()) status = transcoding::JsonToMessage(params, params_into);
+    if (!status.ok()) {
+      absl::string_view text = status.message();
+      if (!notification) {
+        ReplyProtocolError(nullptr, envelope.id, ProtocolError::kInvalidParams,
+                           std::string_view(text.data(), text.size()));
+      }
+      return;
+    }
+  }
+  if (method == "host.attach") {
+    if (host_) {
+      fail(absl::FailedPreconditionError(
+          "a host is already attached on this connection (one per connection): send "
+          "host.detach first, or open another connection"));
+      return;
+    }
+    if (notification) return;  // nobody to tell the host id to
+    const rpc::Method* attach = state_->dispatcher.methods().Find("pipebridge.v1.HostService/Attach");
+    if (attach == nullptr) {
+      fail(absl::UnimplementedError("this server has no HostService"));
+      return;
+    }
+    host_ = std::make_shared<HostLink>(shared_from_this(), *attach, std::string(envelope.id));
+    host_->context().identity().authenticated = true;
+    host_->context().identity().client = client_;
+    host_->Start(message.hello());
+    return;
+  }
+  if (!host_) {
+    fail(absl::FailedPreconditionError(
+        absl::StrCat(Absl(method), ": no host is attached on this connection; call host.attach "
+                                   "first")));
+    return;
+  }
+  if (method == "host.detach") {
+    answer_empty();
+    host_->Detach();
+    return;
+  }
+  if (method == "host.heartbeat") {
+    host_->Deliver(message, notification ? std::string() : std::string(envelope.id));
+    return;
+  }
+  host_->Deliver(message);
+  answer_empty();
+}
+
 void JsonRpcConnection::HandleCancel(const Envelope& envelope,
                                      const std::shared_ptr<BatchReply>& batch) {
   const bool notification = envelope.kind == Envelope::Kind::kNotification;
@@ -282,34 +410,45 @@ void JsonRpcConnection::HandleCancel(const Envelope& envelope,
 
 void JsonRpcConnection::HandleClientResponse(const Envelope& envelope) {
   auto it = client_requests_.find(Absl(envelope.id));
-  if (it == client_requests_.end()) return;  // not ours, or answered after it timed out
+  if (it == client_requests_.end()) return;  // not ours, or no longer wanted
   ClientResponse done = std::move(it->second);
   client_requests_.erase(it);
-  if (!envelope.error.empty()) {
-    done(absl::UnknownError(absl::StrCat("the client answered with an error: ",
-                                         Absl(envelope.error))));
-  } else {
-    done(std::string(envelope.result));
+  ClientAnswer answer;
+  if (envelope.error.empty()) {
+    answer.ok = true;
+    answer.result_json = std::string(envelope.result);
+    done(answer);
+    return;
   }
+  // The error object through the codec: {"code": n, "message": "...", "data": ...}.
+  google::protobuf::Struct error;
+  if (!transcoding::JsonToMessage(envelope.error, &error).ok()) {
+    answer.code = static_cast<int>(absl::StatusCode::kUnknown);
+    answer.message = "the client answered with a malformed error object";
+    done(answer);
+    return;
+  }
+  const auto& fields = error.fields();
+  if (auto code = fields.find("code");
+      code != fields.end() && code->second.has_number_value()) {
+    answer.code = static_cast<int>(code->second.number_value());
+  } else {
+    answer.code = static_cast<int>(absl::StatusCode::kUnknown);
+  }
+  if (auto message = fields.find("message");
+      message != fields.end() && message->second.has_string_value()) {
+    answer.message = message->second.string_value();
+  }
+  if (auto data = fields.find("data"); data != fields.end()) {
+    transcoding::MessageToJson(data->second, &answer.data_json);
+  }
+  done(answer);
 }
 
-void JsonRpcConnection::CallClient(std::string method, std::string params_json,
-                                   ClientResponse done) {
-  boost::asio::dispatch(strand_, [self = shared_from_this(), method = std::move(method),
-                                  params = std::move(params_json),
-                                  done = std::move(done)]() mutable {
-    if (self->closed_) {
-      done(absl::UnavailableError("the client disconnected"));
-      return;
-    }
-    std::string id = absl::StrCat("\"s:", self->next_client_request_++, "\"");
-    std::string text = self->TakeBuffer();
-    absl::StrAppend(&text, "{\"jsonrpc\":\"2.0\",\"id\":", id, ",\"method\":");
-    rpc::AppendJsonString(method, &text);
-    absl::StrAppend(&text, ",\"params\":", params.empty() ? "{}" : params, "}");
-    self->client_requests_.emplace(std::move(id), std::move(done));
-    self->Enqueue(std::move(text), nullptr);
-  });
+std::string JsonRpcConnection::AddClientRequest(ClientResponse done) {
+  std::string id = absl::StrCat("\"s:", next_client_request_++, "\"");
+  client_requests_.emplace(id, std::move(done));
+  return id;
 }
 
 // ---- Answers ----
@@ -369,7 +508,7 @@ std::string JsonRpcConnection::TakeBuffer() {
   return buffer;
 }
 
-void JsonRpcConnection::Enqueue(std::string text, Call* stream) {
+void JsonRpcConnection::Enqueue(std::string text, WriteListener* listener) {
   if (closed_) return;
   if (newline_delimited_) text.push_back('\n');
   output_bytes_ += text.size();
@@ -381,7 +520,7 @@ void JsonRpcConnection::Enqueue(std::string text, Call* stream) {
   while (mine > peak &&
          !state_->peak_connection_queued_output_bytes.compare_exchange_weak(peak, mine)) {
   }
-  output_.push_back(Output{std::move(text), stream});
+  output_.push_back(Output{std::move(text), listener});
   if (!writing_) {
     writing_ = true;
     StartWrite();
@@ -390,12 +529,12 @@ void JsonRpcConnection::Enqueue(std::string text, Call* stream) {
 
 void JsonRpcConnection::HandleWriteDone(size_t messages, bool ok) {
   writing_ = false;
-  absl::InlinedVector<Call*, 4> streams;
+  absl::InlinedVector<WriteListener*, 4> listeners;
   size_t bytes = 0;
   for (size_t i = 0; i < messages && !output_.empty(); ++i) {
     Output& output = output_.front();
     bytes += output.text.size();
-    if (output.stream != nullptr) streams.push_back(output.stream);
+    if (output.listener != nullptr) listeners.push_back(output.listener);
     if (output.text.capacity() <= kLargestSpareBuffer && spare_buffers_.size() < kSpareBuffers) {
       output.text.clear();
       spare_buffers_.push_back(std::move(output.text));
@@ -412,7 +551,7 @@ void JsonRpcConnection::HandleWriteDone(size_t messages, bool ok) {
     writing_ = true;
     StartWrite();
   }
-  for (Call* call : streams) call->OnStreamSendDone(ok);
+  for (WriteListener* listener : listeners) listener->OnWritten(ok);
   if (reading_paused_ && !closed_ && output_bytes_ <= options().max_queued_output_bytes / 2) {
     reading_paused_ = false;
     ResumeReading();
@@ -425,7 +564,7 @@ void JsonRpcConnection::FailQueuedOutput() {
   state_->queued_output_bytes -= static_cast<int64_t>(output_bytes_);
   output_bytes_ = 0;
   for (Output& output : dropped) {
-    if (output.stream != nullptr) output.stream->OnStreamSendDone(false);
+    if (output.listener != nullptr) output.listener->OnWritten(false);
   }
 }
 
@@ -472,9 +611,13 @@ void JsonRpcConnection::HandleClosed() {
   calls.reserve(calls_.size());
   for (Call* call : calls_) calls.push_back(call->shared_from_this());
   for (auto& call : calls) call->Abort(absl::CancelledError("the connection closed"));
+  if (host_) host_->Abort(absl::UnavailableError("the host's connection closed"));
   auto requests = std::move(client_requests_);
   client_requests_.clear();
-  for (auto& [id, done] : requests) done(absl::UnavailableError("the client disconnected"));
+  ClientAnswer gone;
+  gone.code = static_cast<int>(absl::StatusCode::kUnavailable);
+  gone.message = "the client disconnected";
+  for (auto& [id, done] : requests) done(gone);
   if (!writing_) FailQueuedOutput();
 }
 
@@ -508,7 +651,7 @@ void JsonRpcConnection::OnWatchdog() {
     CloseTransport("read timeout: a message was begun but not finished");
     return;
   }
-  const bool busy = !calls_.empty() || !client_requests_.empty();
+  const bool busy = !calls_.empty() || !client_requests_.empty() || host_ != nullptr;
   if (!busy && now - last_activity_ >= idle_timeout) {
     CloseTransport("idle timeout");
     return;

@@ -31,14 +31,34 @@
 namespace pipebridge::jsonrpc {
 
 class Call;
+class HostLink;
 struct BatchReply;
+
+// Told when a message it queued was written (ok) or dropped (!ok): streams pace their
+// sends by it. Must stay alive until every message it queued is reported.
+class WriteListener {
+ public:
+  virtual void OnWritten(bool ok) = 0;
+
+ protected:
+  ~WriteListener() = default;
+};
+
+// The client's response to a server-sent request.
+struct ClientAnswer {
+  bool ok = false;
+  std::string result_json;  // ok: the raw JSON of "result"
+  // !ok: the client's error (code as sent; UNAVAILABLE when the connection closed first).
+  int code = 0;
+  std::string message;
+  std::string data_json;  // raw JSON of error.data, empty when absent
+};
 
 class JsonRpcConnection : public std::enable_shared_from_this<JsonRpcConnection> {
  public:
   using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
-  // The client's answer to a server-sent request: the raw JSON of "result", or the error
-  // (the client's error.code as the status code when it is a gRPC code, else UNKNOWN).
-  using ClientResponse = std::function<void(absl::StatusOr<std::string> result_json)>;
+  // Receives the client's answer to a server-sent request, on the strand.
+  using ClientResponse = std::function<void(const ClientAnswer& answer)>;
 
   virtual ~JsonRpcConnection();
   JsonRpcConnection(const JsonRpcConnection&) = delete;
@@ -46,11 +66,6 @@ class JsonRpcConnection : public std::enable_shared_from_this<JsonRpcConnection>
 
   const Strand& strand() const { return strand_; }
   const rpc::Peer& peer() const { return peer_; }
-
-  // Any thread. Sends a request to the client with a server-chosen id ("s:1", "s:2", ...)
-  // and routes the client's response to `done` (on the strand). `done` gets UNAVAILABLE if
-  // the connection closes first. For host.attach: the server invoking a host's command.
-  void CallClient(std::string method, std::string params_json, ClientResponse done);
 
   // Any thread. Closes the connection, cancelling every call in flight.
   void CloseFromAnyThread();
@@ -85,8 +100,8 @@ class JsonRpcConnection : public std::enable_shared_from_this<JsonRpcConnection>
   virtual void CloseTransport(std::string_view reason) = 0;
 
   struct Output {
-    std::string text;       // one message, framed for the transport (TCP: ends with '\n')
-    Call* stream = nullptr;  // a stream message: OnSendDone goes to it once written
+    std::string text;                  // one message, framed for the transport (TCP: '\n')
+    WriteListener* listener = nullptr;  // told once the message is written or dropped
   };
   const std::deque<Output>& queued_output() const { return output_; }
 
@@ -95,12 +110,15 @@ class JsonRpcConnection : public std::enable_shared_from_this<JsonRpcConnection>
 
  private:
   friend class Call;
+  friend class HostLink;
   friend struct BatchReply;
 
   void HandleEnvelope(const Envelope& envelope, const std::shared_ptr<BatchReply>& batch);
   void HandleCall(const Envelope& envelope, const std::shared_ptr<BatchReply>& batch);
   void HandleInitialize(const Envelope& envelope, const std::shared_ptr<BatchReply>& batch);
   void HandleCancel(const Envelope& envelope, const std::shared_ptr<BatchReply>& batch);
+  void HandleDiscover(const Envelope& envelope, const std::shared_ptr<BatchReply>& batch);
+  void HandleHost(const Envelope& envelope, const std::shared_ptr<BatchReply>& batch);
   void HandleClientResponse(const Envelope& envelope);
 
   // Answers: `id` is the raw JSON id ("null" when unknown). With a batch, the answer joins it.
@@ -113,7 +131,7 @@ class JsonRpcConnection : public std::enable_shared_from_this<JsonRpcConnection>
 
   // Output queue.
   std::string TakeBuffer();
-  void Enqueue(std::string text, Call* stream);
+  void Enqueue(std::string text, WriteListener* listener);
   void FailQueuedOutput();
 
   // Call registry.
@@ -147,9 +165,16 @@ class JsonRpcConnection : public std::enable_shared_from_this<JsonRpcConnection>
   std::vector<Call*> calls_;
   absl::flat_hash_map<std::string, Call*> calls_by_id_;
 
-  // Server-sent requests awaiting the client's response, by id.
+  // Server-sent requests awaiting the client's response, by raw id ("\"s:1\"", ...).
+  // Returns the new request's raw id; `done` gets UNAVAILABLE if the connection closes first.
+  std::string AddClientRequest(ClientResponse done);
+  // The answer is no longer wanted (a late one is ignored).
+  void DropClientRequest(const std::string& id) { client_requests_.erase(id); }
   uint64_t next_client_request_ = 1;
   absl::flat_hash_map<std::string, ClientResponse> client_requests_;
+
+  // The host attached on this connection (host.attach), until its stream ends.
+  std::shared_ptr<HostLink> host_;
 
   // Idle and read timeouts, checked lazily by one timer.
   std::chrono::steady_clock::time_point last_activity_;

@@ -146,6 +146,10 @@ absl::Status ParseInitializeParams(std::string_view params, InitializeParams* ou
                          "unknown field (client has name and version)");
         }
       }
+    } else if (key == "$meta") {
+      // Every method takes $meta; the handshake answers at once, so its timeout has no use.
+      std::optional<absl::Duration> unused;
+      if (absl::Status s = ReadMeta(value, &unused); !s.ok()) return s;
     } else {
       std::string_view unused;
       if (Raw(value, &unused)) return NotJson("params");

@@ -113,7 +113,14 @@ void JsonRpcServer::Shutdown(absl::Duration grace) {
          absl::Now() < cancel_end) {
     absl::SleepFor(absl::Milliseconds(5));
   }
+  // Let the io_context run out of work rather than stopping it: closing the listeners and
+  // connections completed their pending operations, and running those completions releases
+  // what they hold. A stopped io_context keeps them queued, and they hold this state, which
+  // owns the io_context: neither would ever be freed. Bounded: a WebSocket close handshake
+  // may wait for its peer.
   work_.reset();
+  const absl::Time drain_end = absl::Now() + absl::Seconds(2);
+  while (!state_->io.stopped() && absl::Now() < drain_end) absl::SleepFor(absl::Milliseconds(5));
   state_->io.stop();
   for (auto& thread : state_->threads) thread.join();
   state_->threads.clear();

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -12,6 +13,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "adapters/jsonrpc/jsonrpc_server.h"
+#include "adapters/transcoding/contract_description.h"
 
 namespace pipebridge::jsonrpc {
 
@@ -19,10 +21,16 @@ class JsonRpcConnection;
 
 struct ServerState {
   ServerState(const rpc::Dispatcher& d, JsonRpcServerOptions o)
-      : dispatcher(d), options(std::move(o)), io(options.threads) {}
+      : dispatcher(d),
+        options(std::move(o)),
+        contract_description(transcoding::DescribeContract(dispatcher.methods().services(),
+                                                           options.protocol_version)),
+        io(options.threads) {}
 
   const rpc::Dispatcher& dispatcher;
   const JsonRpcServerOptions options;
+  // The answer to rpc.discover: the services of the method table, built once.
+  const std::string contract_description;
   boost::asio::io_context io;
   std::vector<std::thread> threads;
 

@@ -1,5 +1,7 @@
 #include "adapters/jsonrpc/websocket_session.h"
 
+#include <optional>
+
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
 
@@ -109,8 +111,17 @@ class WebSocketSession final : public JsonRpcConnection {
 
   void StartWrite() override {
     ws_.text(true);
+    writing_ = true;
     ws_.async_write(asio::buffer(queued_output().front().text),
                     [self = Self()](const boost::system::error_code& error, size_t) {
+                      self->writing_ = false;
+                      if (self->pending_close_) {
+                        // Closed while this write was in flight: Beast allows one write-side
+                        // operation at a time, so the close handshake starts now.
+                        auto reason = std::move(*self->pending_close_);
+                        self->pending_close_.reset();
+                        self->StartClose(std::move(reason));
+                      }
                       self->HandleWriteDone(1, !error);
                     });
   }
@@ -132,17 +143,25 @@ class WebSocketSession final : public JsonRpcConnection {
     if (open_) {
       websocket::close_reason close_reason(code);
       close_reason.reason = std::string(reason.substr(0, 120));
-      beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(5));
-      ws_.async_close(close_reason, [self = Self()](const boost::system::error_code&) {
-        boost::system::error_code ignored;
-        beast::get_lowest_layer(self->ws_).socket().shutdown(asio::ip::tcp::socket::shutdown_both,
-                                                             ignored);
-        beast::get_lowest_layer(self->ws_).close();
-      });
+      if (writing_) {
+        pending_close_ = std::move(close_reason);
+      } else {
+        StartClose(std::move(close_reason));
+      }
     } else {
       beast::get_lowest_layer(ws_).close();
     }
     HandleClosed();
+  }
+
+  // The close handshake, bounded by the stream's handshake timeout (set at Accept).
+  void StartClose(websocket::close_reason close_reason) {
+    ws_.async_close(close_reason, [self = Self()](const boost::system::error_code&) {
+      boost::system::error_code ignored;
+      beast::get_lowest_layer(self->ws_).socket().shutdown(asio::ip::tcp::socket::shutdown_both,
+                                                           ignored);
+      beast::get_lowest_layer(self->ws_).close();
+    });
   }
 
   websocket::stream<beast::tcp_stream> ws_;
@@ -150,6 +169,8 @@ class WebSocketSession final : public JsonRpcConnection {
   HttpRequest request_;
   bool open_ = false;
   bool reading_ = false;
+  bool writing_ = false;
+  std::optional<websocket::close_reason> pending_close_;
 };
 
 }  // namespace

@@ -29,6 +29,9 @@ struct Identity {
   bool authenticated = false;
   // Client name and version as the client declared them (informative).
   std::string client;
+  // The attached host the call comes from, when the transport knows it (a JSON-RPC call on
+  // the connection a host attached on); becomes Invocation.caller_host.
+  std::string host_id;
 };
 
 // One call. The transport creates it, fills what it read from the wire (peer, token,

@@ -19,7 +19,8 @@ class ServerStream {
   // that can produce faster than its client reads waits for OnSendDone (backpressure).
   virtual void Send(const google::protobuf::Message& message) = 0;
   // Ends the call with `status`. Only the first Finish counts; no Send after it. A send in
-  // flight completes first.
+  // flight completes first. Never calls the observer before returning, so a handler may
+  // call it holding the locks its callbacks take.
   virtual void Finish(absl::Status status) = 0;
 };
 

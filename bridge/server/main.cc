@@ -6,8 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "adapters/transcoding/contract_description.h"
 #include "bridge/server/bridge_server.h"
 #include "bridge/server/server_config.h"
+#include "bridge/service/server_info.h"
+#include "bridge/service/services.h"
 
 namespace {
 
@@ -39,6 +42,12 @@ int main(int argc, char** argv) {
       return 0;
     case CommandLine::Action::kVersion:
       std::cout << "pipebridge " << Version() << "\n";
+      return 0;
+    case CommandLine::Action::kDiscover:
+      std::cout << pipebridge::transcoding::DescribeContract(
+                       pipebridge::service::ContractServices(), pipebridge::service::kProtocolVersion,
+                       /*indent=*/2)
+                << "\n";
       return 0;
     case CommandLine::Action::kServe:
       break;

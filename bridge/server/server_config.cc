@@ -215,6 +215,14 @@ bool IsLoopback(const std::string& host) {
 absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
   CommandLine command;
   size_t i = 0;
+  if (i < args.size() && args[i] == "discover") {
+    if (args.size() > 1) {
+      return absl::InvalidArgumentError(absl::StrCat("discover takes no arguments, got \"",
+                                                     args[1], "\""));
+    }
+    command.action = CommandLine::Action::kDiscover;
+    return command;
+  }
   if (i < args.size() && args[i] == "serve") ++i;
   // The config file comes first so that flags override it wherever they stand.
   for (size_t j = i; j < args.size(); ++j) {
@@ -332,6 +340,7 @@ void ApplyDemoDefaults(ServerConfig& config) {
 std::string UsageText() {
   std::string text =
       "usage: pipebridge [serve] [--config FILE] [flags]\n"
+      "       pipebridge discover    print the rpc.discover document (the contract as JSON)\n"
       "\n"
       "Serves the studio pipeline (entities, templates, context, publishes, events, host\n"
       "commands) to every application on this workstation, on loopback, with a token.\n"

@@ -51,7 +51,7 @@ struct ServerConfig {
 
 // What the command line asked for.
 struct CommandLine {
-  enum class Action { kServe, kHelp, kVersion };
+  enum class Action { kServe, kHelp, kVersion, kDiscover };
   Action action = Action::kServe;
   ServerConfig config;
 };

@@ -30,6 +30,7 @@ void Invoke(hosts::HostRegistry& registry, rpc::CallContext& ctx, const v1::Invo
   params.command = request.command();
   params.args = StructToJson(request.args());
   params.deadline = ctx.deadline();
+  params.caller_host = ctx.identity().host_id;
 
   // Registered before the invocation starts: once it is routed, the call may complete (and
   // its context go) on another thread at any moment, so ctx is not touched after Invoke.
@@ -108,6 +109,7 @@ absl::Status RegisterHostService(rpc::MethodTable& table, hosts::HostRegistry& r
         params.deadline = ctx.deadline() == absl::InfiniteFuture()
                               ? absl::Now() + options.stream_default_timeout
                               : ctx.deadline();
+        params.caller_host = ctx.identity().host_id;
         return InvokeStream::Start(registry, std::move(params), options.max_queued_progress, stream);
       })));
   return absl::OkStatus();

@@ -1,6 +1,5 @@
 #include "bridge/service/services.h"
 
-#include "absl/strings/str_cat.h"
 #include "bridge/core/status_macros.h"
 #include "bridge/service/bridge_service.h"
 #include "bridge/service/context_service.h"
@@ -19,7 +18,7 @@
 
 namespace pipebridge::service {
 
-absl::Status RegisterServices(rpc::MethodTable& table, const ServiceDeps& deps) {
+std::vector<const google::protobuf::ServiceDescriptor*> ContractServices() {
   // Naming a message of each file links its generated code in, descriptors included.
   const std::pair<const google::protobuf::FileDescriptor*, const char*> services[] = {
       {v1::PingRequest::descriptor()->file(), "BridgeService"},
@@ -30,9 +29,13 @@ absl::Status RegisterServices(rpc::MethodTable& table, const ServiceDeps& deps) 
       {v1::SubscribeEventsRequest::descriptor()->file(), "EventService"},
       {v1::AttachRequest::descriptor()->file(), "HostService"},
   };
-  for (const auto& [file, name] : services) {
-    const auto* service = file->FindServiceByName(name);
-    if (service == nullptr) return absl::InternalError(absl::StrCat("contract has no service ", name));
+  std::vector<const google::protobuf::ServiceDescriptor*> result;
+  for (const auto& [file, name] : services) result.push_back(file->FindServiceByName(name));
+  return result;
+}
+
+absl::Status RegisterServices(rpc::MethodTable& table, const ServiceDeps& deps) {
+  for (const auto* service : ContractServices()) {
     PB_RETURN_IF_ERROR(table.AddService(service));
   }
   PB_RETURN_IF_ERROR(RegisterBridgeService(table, *deps.info));

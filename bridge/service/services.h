@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "bridge/core/context/context_resolver.h"
@@ -31,6 +32,9 @@ struct ServiceDeps {
   // Null when the project has no templates.yml.
   std::shared_ptr<const core::templates::TemplateSet> templates;
 };
+
+// The seven services of pipebridge.v1, in the order the server serves them.
+std::vector<const google::protobuf::ServiceDescriptor*> ContractServices();
 
 // Adds the seven services of pipebridge.v1 to `table` and registers their handlers; RPCs
 // without one answer UNIMPLEMENTED naming themselves.

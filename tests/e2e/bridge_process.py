@@ -24,11 +24,12 @@ class BridgeProcess:
         self.discovery = None
 
     def start(self, timeout=20.0):
-        log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(
-            [self.binary, "serve", "--grpc-port", "0", "--http-port", "0", "--tcp-port", "0",
-             "--discovery-dir", self.discovery_dir] + self.extra_args,
-            stdout=log, stderr=subprocess.STDOUT)
+        # The child keeps its own descriptor of the log; ours closes at once.
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [self.binary, "serve", "--grpc-port", "0", "--http-port", "0", "--tcp-port", "0",
+                 "--discovery-dir", self.discovery_dir] + self.extra_args,
+                stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -3,6 +3,7 @@ JSON-RPC on TCP: handshake, calls into the demo project, errors, and a stream.""
 
 import json
 import socket
+import subprocess
 import unittest
 
 from bridge_process import BridgeProcess
@@ -56,6 +57,16 @@ class JsonRpcTcpTest(unittest.TestCase):
         reply = self.client.call("pipebridge.v1.BridgeService/Ping", {"payload": "x"})
         self.assertEqual(reply["error"]["code"], 16, reply)
         self.assertEqual(reply["error"]["data"]["status"], "UNAUTHENTICATED")
+
+    def test_discover_over_the_wire_equals_the_offline_document(self):
+        self.initialize()
+        reply = self.client.call("rpc.discover")
+        self.assertIn("result", reply, reply)
+        offline = json.loads(subprocess.run(
+            [self.bridge.binary, "discover"], check=True, capture_output=True, timeout=30).stdout)
+        self.assertEqual(reply["result"], offline)
+        methods = [m["method"] for s in offline["services"] for m in s["methods"]]
+        self.assertIn("pipebridge.v1.PublishService/Register", methods)
 
     def test_finds_demo_shots_and_names_bad_filters(self):
         self.assertEqual(self.initialize()["protocolVersion"], 1)

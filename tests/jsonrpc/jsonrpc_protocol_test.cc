@@ -35,6 +35,20 @@ TEST_F(ProtocolTest, InitializeAnswersServerAndProtocol) {
   EXPECT_TRUE(response["result"]["capabilities"].is_array());
 }
 
+TEST_F(ProtocolTest, InitializeTakesMetaLikeEveryMethod) {
+  auto client = LineClient::Connect(tcp_port());
+  json response = client->Call(json{{"jsonrpc", "2.0"},
+                                    {"id", 1},
+                                    {"method", "$/initialize"},
+                                    {"params", {{"token", kToken}, {"protocolVersion", 1},
+                                                {"$meta", {{"timeoutMs", 1000}}}}}});
+  EXPECT_TRUE(response.contains("result")) << response.dump();
+  json bad = LineClient::Connect(tcp_port())->Call(json{
+      {"jsonrpc", "2.0"}, {"id", 1}, {"method", "$/initialize"},
+      {"params", {{"token", kToken}, {"protocolVersion", 1}, {"$meta", {{"timeout", 1}}}}}});
+  EXPECT_EQ(bad["error"]["code"], -32602) << bad.dump();
+}
+
 TEST_F(ProtocolTest, CallsBeforeInitializeAreUnauthenticated) {
   auto client = LineClient::Connect(tcp_port());
   json response = client->Call(EchoRequest(1, "x"));
@@ -63,6 +77,29 @@ TEST_F(ProtocolTest, ProtocolVersionMismatchNamesBothVersions) {
   EXPECT_TRUE(absl::StrContains(message, "protocolVersion 7")) << message;
   EXPECT_TRUE(absl::StrContains(message, "protocolVersion 1")) << message;
   EXPECT_EQ(client->Call(EchoRequest(2, "x"))["error"]["code"], 16);
+}
+
+TEST_F(ProtocolTest, DiscoverDescribesTheServedServicesWithoutAdapterCode) {
+  auto client = LineClient::Connect(tcp_port());
+  json refused = client->Call(json::parse(R"({"jsonrpc":"2.0","id":1,"method":"rpc.discover"})"));
+  EXPECT_EQ(refused["error"]["code"], 16) << refused.dump();
+  ASSERT_TRUE(client->Initialize().contains("result"));
+  json response = client->Call(json::parse(R"({"jsonrpc":"2.0","id":2,"method":"rpc.discover","params":{}})"));
+  ASSERT_TRUE(response.contains("result")) << response.dump();
+  const json& document = response["result"];
+  EXPECT_EQ(document["protocolVersion"], 1);
+  // The test-only service is reachable and described like the contract's own.
+  std::map<std::string, json> methods;
+  for (const json& service : document["services"]) {
+    for (const json& method : service["methods"]) methods[method["method"]] = method;
+  }
+  ASSERT_TRUE(methods.count("pipebridge.testing.v1.TestService/Echo")) << document["services"].dump();
+  EXPECT_EQ(methods["pipebridge.testing.v1.TestService/Echo"]["kind"], "unary");
+  EXPECT_EQ(methods["pipebridge.testing.v1.TestService/Count"]["kind"], "server_streaming");
+  EXPECT_EQ(methods["pipebridge.testing.v1.TestService/Chat"]["kind"], "bidi_streaming");
+  const json& echo = document["schemas"]["pipebridge.testing.v1.EchoRequest"];
+  EXPECT_EQ(echo["properties"]["text"]["type"], "string") << echo.dump();
+  EXPECT_EQ(echo["properties"]["delayMs"]["type"], "integer") << echo.dump();
 }
 
 TEST_F(ProtocolTest, NotificationGetsNoResponse) {

@@ -1,6 +1,7 @@
 // White-box tests of the envelope parser, the error mapping and the origin policy.
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <string>
 
 #include "adapters/jsonrpc/jsonrpc_envelope.h"
@@ -11,7 +12,9 @@ namespace pipebridge::jsonrpc {
 namespace {
 
 ParsedMessage Parse(const std::string& text) {
-  std::string padded = text + std::string(kPadding, ' ');
+  // The result's string views point into the parsed buffer: keep every buffer alive.
+  static std::deque<std::string> buffers;
+  const std::string& padded = buffers.emplace_back(text + std::string(kPadding, ' '));
   ParsedMessage parsed;
   ParseMessage(padded.data(), text.size(), &parsed);
   return parsed;

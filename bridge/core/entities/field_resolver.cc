@@ -1,7 +1,9 @@
 #include "bridge/core/entities/field_resolver.h"
 
+#include <algorithm>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "bridge/core/entities/table_layout.h"
@@ -19,16 +21,17 @@ std::string ColumnRef::Scalar() const { return absl::StrCat(alias, ".", ScalarCo
 std::string ColumnRef::LinkType() const { return absl::StrCat(alias, ".", LinkTypeColumn(*field)); }
 std::string ColumnRef::LinkId() const { return absl::StrCat(alias, ".", LinkIdColumn(*field)); }
 std::string ColumnRef::Id() const { return absl::StrCat(alias, ".\"id\""); }
+std::string ColumnRef::JsonValue() const {
+  std::string json_path = "$";
+  for (const std::string& key : json_keys) absl::StrAppend(&json_path, ".\"", key, "\"");
+  return absl::StrCat("json_extract(", Scalar(), ", '", json_path, "')");
+}
 
 FieldResolver::FieldResolver(const Schema& schema, const EntityTypeSchema& root)
     : schema_(schema), root_(root) {}
 
 absl::StatusOr<ColumnRef> FieldResolver::Resolve(absl::string_view name, absl::string_view path) {
   std::vector<absl::string_view> parts = absl::StrSplit(name, '.');
-  if (parts.size() % 2 == 0) {
-    return Bad(path, absl::StrCat("malformed field path \"", name,
-                                  "\" (expected field or link_field.Type.field)"));
-  }
   ColumnRef ref;
   ref.alias = "t";
   ref.owner = &root_;
@@ -41,6 +44,25 @@ absl::StatusOr<ColumnRef> FieldResolver::Resolve(absl::string_view name, absl::s
     }
     ref.field = field;
     if (i + 1 == parts.size()) break;
+    if (field->type == FieldType::kJson) {
+      for (size_t k = i + 1; k < parts.size(); ++k) {
+        absl::string_view key = parts[k];
+        // Keys become part of a JSON path literal in SQL: plain names only.
+        bool plain = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+          return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+        });
+        if (!plain) {
+          return Bad(path, absl::StrCat("json key \"", key, "\" in \"", name,
+                                        "\": keys are letters, digits, '_' and '-'"));
+        }
+        ref.json_keys.emplace_back(key);
+      }
+      break;
+    }
+    if (i + 2 >= parts.size()) {
+      return Bad(path, absl::StrCat("malformed field path \"", name,
+                                    "\" (expected field, link_field.Type.field or json_field.key)"));
+    }
     if (field->type != FieldType::kEntity) {
       return Bad(path, absl::StrCat("cannot follow \"", parts[i], "\" in \"", name, "\": ",
                                     ref.owner->name, ".", field->name,

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "absl/strings/string_view.h"
@@ -18,19 +19,25 @@ struct ColumnRef {
   const EntityTypeSchema* owner = nullptr;  // Type of `alias`
   const FieldSchema* field = nullptr;
   bool dotted = false;
+  // Keys into a json field ("metadata.renderer" -> {"renderer"}); empty for the field itself.
+  std::vector<std::string> json_keys;
 
   std::string Scalar() const;    // t."f_code" / t."id"
   std::string LinkType() const;  // t."lt_entity"
   std::string LinkId() const;    // t."li_entity"
   std::string Id() const;        // t."id"
+  // json_extract(t."f_metadata", '$."renderer"'): the value at json_keys.
+  std::string JsonValue() const;
 };
 
 class FieldResolver {
  public:
   FieldResolver(const Schema& schema, const EntityTypeSchema& root);
 
-  // `name` is a field of the root type or a dotted path. `path` locates it in
-  // the request for errors: `filters[0][0]: unknown field "foo" on Shot`.
+  // `name` is a field of the root type or a dotted path: links followed as
+  // link_field.Type.field, and keys into a json field as json_field.key.key.
+  // `path` locates it in the request for errors: `filters[0][0]: unknown field
+  // "foo" on Shot`.
   absl::StatusOr<ColumnRef> Resolve(absl::string_view name, absl::string_view path);
 
   // "e_Shot" AS t LEFT JOIN ... for every join resolved so far.

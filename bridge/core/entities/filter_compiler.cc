@@ -147,6 +147,7 @@ class Compiler {
     std::vector<Operand> operands;
     for (size_t i = 2; i < filter.size(); ++i) operands.push_back({&filter[i], absl::StrCat(path, "[", i, "]")});
     Site site{ref, *relation, relation_name, relation_path, path};
+    if (!ref.json_keys.empty()) return JsonKeyCondition(site, operands);
     switch (ref.field->type) {
       case FieldType::kEntity:
         return EntityCondition(site, operands);
@@ -337,6 +338,87 @@ class Compiler {
       return Bad(ops[0].path, "json fields can only be compared with null");
     }
     return absl::StrCat(s.ref.Scalar(), s.relation == Relation::kIs ? " IS NULL" : " IS NOT NULL");
+  }
+
+  // A value inside a json field ("metadata.renderer"): compared as SQLite's json_extract
+  // gives it (text, integer, real; true/false as 1/0; missing and null as NULL).
+  absl::StatusOr<sqlite::Value> JsonKeyOperand(const Operand& op) {
+    const json& v = *op.value;
+    if (v.is_string()) return sqlite::Value(v.get<std::string>());
+    if (v.is_boolean()) return sqlite::Value(int64_t{v.get<bool>() ? 1 : 0});
+    if (v.is_number_integer() || v.is_number_unsigned()) return sqlite::Value(v.get<int64_t>());
+    if (v.is_number()) return sqlite::Value(v.get<double>());
+    return Bad(op.path, absl::StrCat("expected a string, number or boolean to compare a json key with, got ",
+                                     DescribeJson(v)));
+  }
+
+  absl::StatusOr<std::string> JsonKeyCondition(const Site& s, const std::vector<Operand>& ops) {
+    const std::string col = s.ref.JsonValue();
+    switch (s.relation) {
+      case Relation::kIs:
+      case Relation::kIsNot: {
+        PB_RETURN_IF_ERROR(ExpectOne(s, ops));
+        bool is = s.relation == Relation::kIs;
+        if (ops[0].value->is_null()) return absl::StrCat(col, is ? " IS NULL" : " IS NOT NULL");
+        PB_ASSIGN_OR_RETURN(sqlite::Value v, JsonKeyOperand(ops[0]));
+        return absl::StrCat(col, is ? " = " : " IS NOT ", P(std::move(v)));
+      }
+      case Relation::kIn:
+      case Relation::kNotIn: {
+        std::vector<std::string> placeholders;
+        for (const Operand& op : Spread(ops)) {
+          PB_ASSIGN_OR_RETURN(sqlite::Value v, JsonKeyOperand(op));
+          placeholders.push_back(P(std::move(v)));
+        }
+        if (placeholders.empty()) return std::string(s.relation == Relation::kIn ? "0" : "1");
+        std::string set = absl::StrCat("(", absl::StrJoin(placeholders, ", "), ")");
+        return s.relation == Relation::kIn
+                   ? absl::StrCat(col, " IN ", set)
+                   : absl::StrCat("(", col, " IS NULL OR ", col, " NOT IN ", set, ")");
+      }
+      case Relation::kContains:
+      case Relation::kNotContains:
+      case Relation::kStartsWith:
+      case Relation::kEndsWith: {
+        PB_RETURN_IF_ERROR(ExpectOne(s, ops));
+        if (!ops[0].value->is_string()) {
+          return Bad(ops[0].path, absl::StrCat("relation \"", s.relation_name, "\" takes a string, got ",
+                                               DescribeJson(*ops[0].value)));
+        }
+        std::string text = LikeEscape(ops[0].value->get<std::string>());
+        std::string pattern = s.relation == Relation::kStartsWith ? absl::StrCat(text, "%")
+                              : s.relation == Relation::kEndsWith ? absl::StrCat("%", text)
+                                                                  : absl::StrCat("%", text, "%");
+        if (s.relation == Relation::kNotContains) {
+          return absl::StrCat("(", col, " IS NULL OR ", col, " NOT LIKE ", P(pattern), " ESCAPE '\\')");
+        }
+        return absl::StrCat(col, " LIKE ", P(pattern), " ESCAPE '\\'");
+      }
+      case Relation::kLessThan:
+      case Relation::kGreaterThan: {
+        PB_RETURN_IF_ERROR(ExpectOne(s, ops));
+        PB_ASSIGN_OR_RETURN(sqlite::Value v, JsonKeyOperand(ops[0]));
+        return absl::StrCat(col, s.relation == Relation::kLessThan ? " < " : " > ", P(std::move(v)));
+      }
+      case Relation::kBetween:
+      case Relation::kNotBetween: {
+        std::vector<Operand> range = Spread(ops);
+        if (range.size() != 2) {
+          return Bad(s.path, absl::StrCat("relation \"", s.relation_name, "\" takes two values [low, high]"));
+        }
+        PB_ASSIGN_OR_RETURN(sqlite::Value low, JsonKeyOperand(range[0]));
+        PB_ASSIGN_OR_RETURN(sqlite::Value high, JsonKeyOperand(range[1]));
+        P(std::move(low));  // parameters bind in the order the placeholders appear
+        P(std::move(high));
+        const std::string between = " BETWEEN ? AND ?";
+        return s.relation == Relation::kBetween
+                   ? absl::StrCat(col, between)
+                   : absl::StrCat("(", col, " IS NULL OR NOT (", col, between, "))");
+      }
+      default:
+        return Bad(s.relation_path, absl::StrCat("relation \"", s.relation_name,
+                                                 "\" does not apply to a json key"));
+    }
   }
 
   // Link values of an in/not_in list as one JSON array parameter.

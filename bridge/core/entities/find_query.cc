@@ -67,6 +67,10 @@ absl::StatusOr<std::vector<json>> RunFind(sqlite::Connection& c, const Schema& s
       return absl::InvalidArgumentError(absl::StrCat(path, ".direction: expected \"asc\" or \"desc\", got \"",
                                                      o.direction, "\""));
     }
+    if (!ref.json_keys.empty()) {
+      absl::StrAppend(&order, ref.JsonValue(), direction, ", ");
+      continue;
+    }
     switch (ref.field->type) {
       case FieldType::kMultiEntity:
       case FieldType::kJson:

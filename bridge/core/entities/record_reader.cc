@@ -38,6 +38,10 @@ absl::Status RecordReader::AddOne(const std::string& name, const std::string& pa
     if (o.key == name) return absl::OkStatus();
   }
   PB_ASSIGN_OR_RETURN(ColumnRef ref, resolver_.Resolve(name, path));
+  if (!ref.json_keys.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": \"", name, "\" is a key of a json field: ask for the whole field (keys are for filters and order)"));
+  }
   Output out{name, ref, next_column_};
   if (ref.field->type == FieldType::kMultiEntity) {
     if (ref.dotted) {

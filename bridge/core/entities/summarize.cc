@@ -34,6 +34,9 @@ struct Aggregate {
 absl::StatusOr<Aggregate> CompileAggregate(FieldResolver& resolver, const SummaryField& s,
                                            const std::string& path) {
   PB_ASSIGN_OR_RETURN(ColumnRef ref, resolver.Resolve(s.field, absl::StrCat(path, ".field")));
+  if (!ref.json_keys.empty()) {
+    return Bad(absl::StrCat(path, ".field"), "keys of json fields cannot be summarized or grouped");
+  }
   FieldType t = ref.field->type;
   bool numeric = t == FieldType::kNumber || t == FieldType::kFloat;
   bool dated = t == FieldType::kDate || t == FieldType::kDateTime;
@@ -90,6 +93,9 @@ struct GroupExpr {
 
 absl::StatusOr<GroupExpr> CompileGrouping(FieldResolver& resolver, const Grouping& g, const std::string& path) {
   PB_ASSIGN_OR_RETURN(ColumnRef ref, resolver.Resolve(g.field, absl::StrCat(path, ".field")));
+  if (!ref.json_keys.empty()) {
+    return Bad(absl::StrCat(path, ".field"), "keys of json fields cannot be summarized or grouped");
+  }
   FieldType t = ref.field->type;
   GroupExpr out{{}, ref.field, t == FieldType::kEntity, false};
   if (g.direction == "desc") {

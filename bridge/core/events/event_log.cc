@@ -65,7 +65,13 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(sqlite::Database& db,
 
 EventLog::EventLog(sqlite::Database& db, EventLogOptions options,
                    std::shared_ptr<internal::EventFanout> fanout)
-    : db_(db), options_(std::move(options)), fanout_(std::move(fanout)) {}
+    : db_(db),
+      options_(std::move(options)),
+      fanout_(std::move(fanout)),
+      publish_queue_(db, std::max<size_t>(1, options_.max_publish_batch),
+                     [this](sqlite::Transaction& txn, const EventDraft& draft) {
+                       return AppendEvent(txn, draft);
+                     }) {}
 
 EventLog::~EventLog() {
   {
@@ -102,12 +108,7 @@ absl::StatusOr<int64_t> EventLog::Append(sqlite::Transaction& txn, EventDraft dr
 }
 
 absl::StatusOr<Event> EventLog::Publish(EventDraft draft) {
-  std::shared_ptr<const Event> event;
-  absl::Status io_status = db_.Write([&](sqlite::Transaction& txn) -> absl::Status {
-    PB_ASSIGN_OR_RETURN(event, AppendEvent(txn, std::move(draft)));
-    return absl::OkStatus();
-  });
-  if (!io_status.ok()) return io_status;
+  PB_ASSIGN_OR_RETURN(std::shared_ptr<const Event> event, publish_queue_.Run(draft));
   return *event;
 }
 

@@ -40,6 +40,7 @@
 #include "bridge/core/events/event.h"
 #include "bridge/core/events/subscription.h"
 #include "bridge/core/sqlite/database.h"
+#include "bridge/core/sqlite/group_commit.h"
 #include "bridge/core/sqlite/transaction.h"
 #include "nlohmann/json.hpp"
 
@@ -68,6 +69,8 @@ struct EventLogOptions {
   size_t max_payload_bytes = 1 << 20;
   // Internal diagnostics (background pruning failures); never user-facing.
   std::function<void(absl::string_view)> log;
+  // Most Publish calls committed together (group commit).
+  size_t max_publish_batch = 256;
 };
 
 inline constexpr int kDefaultListLimit = 500;
@@ -105,7 +108,9 @@ class EventLog {
   // project.*) on bad input.
   absl::StatusOr<int64_t> Append(sqlite::Transaction& txn, EventDraft draft);
 
-  // Append in a write transaction of its own; returns the committed event.
+  // Append in a write transaction of its own; returns the committed event. Concurrent
+  // calls are group-committed (sqlite/group_commit.h): one transaction and one fsync for
+  // every Publish waiting at that moment. Must not be called inside a Database::Write.
   absl::StatusOr<Event> Publish(EventDraft draft);
 
   // Committed events in an id range, oldest first. INVALID_ARGUMENT naming
@@ -135,6 +140,8 @@ class EventLog {
   sqlite::Database& db_;
   const EventLogOptions options_;
   const std::shared_ptr<internal::EventFanout> fanout_;
+  using PublishQueue = sqlite::GroupCommit<EventDraft, std::shared_ptr<const Event>>;
+  PublishQueue publish_queue_;
 
   std::mutex prune_mutex_;  // One Prune() at a time.
 

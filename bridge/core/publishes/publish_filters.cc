@@ -79,8 +79,13 @@ absl::StatusOr<std::string> PublishedFileField(const std::string& publish_field,
   if (link != LinkFields().end()) {
     return dot == std::string::npos ? link->second : absl::StrCat(link->second, publish_field.substr(dot));
   }
-  if (publish_field == "metadata" || absl::StartsWith(publish_field, "metadata.")) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": filtering on metadata is not supported yet"));
+  if (absl::StartsWith(publish_field, "metadata.")) {
+    // A key inside the metadata object: the entity store filters and orders json keys.
+    return absl::StrCat(field::kMetadata, publish_field.substr(std::string("metadata").size()));
+  }
+  if (publish_field == "metadata") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": filter on a key of the metadata (\"metadata.<key>\"), not on the whole object"));
   }
   return absl::InvalidArgumentError(absl::StrCat(path, ": unknown publish field \"", publish_field, "\""));
 }

@@ -16,8 +16,8 @@ namespace pipebridge::core::publishes {
 // checksum, size_bytes, template, created_by (login), created_at, source_host,
 // frame_range.first, frame_range.last, and the links project, entity, step,
 // task, user (which may be dotted: "entity.Shot.code").
-// INVALID_ARGUMENT `<path>: unknown publish field "x"`; metadata.<key> is
-// recognised but not filterable yet (INVALID_ARGUMENT saying so).
+// metadata.<key>[.<key>...] names a value inside the metadata object.
+// INVALID_ARGUMENT `<path>: unknown publish field "x"`.
 absl::StatusOr<std::string> PublishedFileField(const std::string& publish_field, const std::string& path);
 
 // Filters (a list, or a {"filter_operator","filters"} group) with every field

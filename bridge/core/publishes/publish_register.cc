@@ -8,7 +8,6 @@
 #include "bridge/core/publishes/publish_context.h"
 #include "bridge/core/publishes/publish_record.h"
 #include "bridge/core/publishes/publish_store.h"
-#include "bridge/core/publishes/register_queue.h"
 #include "bridge/core/publishes/register_validation.h"
 #include "bridge/core/publishes/version_counter.h"
 #include "bridge/core/status_macros.h"
@@ -137,7 +136,7 @@ absl::StatusOr<Publish> PublishStore::Register(const RegisterRequest& request) {
   PB_RETURN_IF_ERROR(ValidateRegisterRequest(request));
   PB_RETURN_IF_ERROR(ParseContext(request.context).status());
   PB_RETURN_IF_ERROR(CheckTemplate(options_.templates.get(), request));
-  return register_queue_->Register(request);
+  return register_queue_->Run(request);
 }
 
 absl::StatusOr<std::vector<Publish>> PublishStore::RegisterMany(const std::vector<RegisterRequest>& requests) {

@@ -10,7 +10,6 @@
 #include "bridge/core/publishes/publish_record.h"
 #include "bridge/core/publishes/publish_tables.h"
 #include "bridge/core/publishes/publishes_schema.h"
-#include "bridge/core/publishes/register_queue.h"
 #include "bridge/core/status_macros.h"
 
 namespace pipebridge::core::publishes {
@@ -27,8 +26,11 @@ constexpr size_t kIdsPerFind = 500;
 PublishStore::PublishStore(entities::EntityStore& store, PublishStoreOptions options)
     : store_(store),
       options_(std::move(options)),
-      register_queue_(std::make_unique<RegisterQueue>(*this, store.database(),
-                                                      std::max<size_t>(1, options_.max_register_batch))) {}
+      register_queue_(std::make_unique<RegisterQueue>(
+          store.database(), std::max<size_t>(1, options_.max_register_batch),
+          [this](sqlite::Transaction& txn, const RegisterRequest& request) {
+            return RegisterInTransaction(txn, request);
+          })) {}
 
 PublishStore::~PublishStore() = default;
 

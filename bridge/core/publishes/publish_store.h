@@ -50,12 +50,12 @@
 #include "absl/status/statusor.h"
 #include "bridge/core/entities/entity_store.h"
 #include "bridge/core/publishes/publish.h"
+#include "bridge/core/sqlite/group_commit.h"
 #include "bridge/core/sqlite/transaction.h"
 #include "bridge/core/templates/template_set.h"
 
 namespace pipebridge::core::publishes {
 
-class RegisterQueue;
 
 struct PublishStoreOptions {
   // Most Register calls committed together (group commit).
@@ -102,7 +102,7 @@ class PublishStore {
   // --- Writes -------------------------------------------------------------
   // All-or-nothing: on error nothing is stored (no entity, no dependency rows,
   // no version consumed). Returns the publish as stored, once committed.
-  // Concurrent calls are group-committed (register_queue.h): one transaction
+  // Concurrent calls are group-committed (sqlite/group_commit.h): one transaction
   // and one fsync for every Register waiting at that moment. Must not be
   // called from inside a Database::Write (use RegisterInTransaction there).
   absl::StatusOr<Publish> Register(const RegisterRequest& request);
@@ -150,6 +150,7 @@ class PublishStore {
 
   entities::EntityStore& store_;
   const PublishStoreOptions options_;
+  using RegisterQueue = sqlite::GroupCommit<RegisterRequest, Publish>;
   std::unique_ptr<RegisterQueue> register_queue_;
 };
 

@@ -71,7 +71,7 @@ TEST_F(ErrorsTest, NestedAndDottedErrors) {
                 "filters[0][0]: cannot follow \"assets\" in \"assets.Asset.code\": Shot.assets is a multi_entity "
                 "field (only single links can be followed)");
   ExpectInvalid(FindError("Shot", {{"sg_sequence.Sequence", "is", "x"}}),
-                "filters[0][0]: malformed field path \"sg_sequence.Sequence\" (expected field or link_field.Type.field)");
+                "filters[0][0]: malformed field path \"sg_sequence.Sequence\" (expected field, link_field.Type.field or json_field.key)");
 }
 
 TEST_F(ErrorsTest, RequestLevelErrors) {

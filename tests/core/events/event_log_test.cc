@@ -1,4 +1,5 @@
 // Append, Publish, List: storage, gapless ids, validation, persistence.
+#include <atomic>
 #include <thread>
 
 #include "tests/core/events/test_log.h"
@@ -116,6 +117,38 @@ TEST_F(EventLogTest, ConcurrentPublishersGetGaplessUniqueIds) {
   }
   for (std::thread& thread : threads) thread.join();
   EXPECT_EQ(ListIds(), Range(1, kThreads * kEach));
+}
+
+// Publish group-commits concurrent callers: each still gets its own event back, and a bad
+// draft fails alone without costing the others their write.
+TEST_F(EventLogTest, GroupCommittedPublishesKeepTheirOwnOutcome) {
+  constexpr int kThreads = 16;
+  constexpr int kEach = 40;
+  std::atomic<int> good{0};
+  std::atomic<int> mismatches{0};
+  std::atomic<int> wrong_errors{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const int n = t * kEach + i;
+        const bool bad = n % 7 == 0;
+        auto event = log_->Publish(Draft(bad ? "a..b" : "load.test", json{{"n", n}}));
+        if (bad) {
+          if (event.ok() || event.status().code() != absl::StatusCode::kInvalidArgument) {
+            ++wrong_errors;
+          }
+          continue;
+        }
+        if (!event.ok() || event->payload.value("n", -1) != n) ++mismatches;
+        ++good;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(mismatches.load(), 0);
+  EXPECT_EQ(wrong_errors.load(), 0);
+  EXPECT_EQ(ListIds(), Range(1, good.load()));
 }
 
 TEST_F(EventLogTest, SubscribersAreNotifiedOnlyAfterCommitAndNeverOfRollbacks) {

@@ -105,6 +105,48 @@ TEST_F(FindTest, FindUnderstandsLoginsLinksAndDottedFields) {
   EXPECT_EQ(Paths(either.publishes), (std::vector<std::string>{"/p/comp.v7", "/p/other.v1"}));
 }
 
+TEST_F(FindTest, FindFiltersAndOrdersOnMetadataKeys) {
+  RegisterRequest arnold = Request("/p/lookdev.v1", "lookdev", "Render");
+  arnold.metadata = {{"renderer", "arnold"}, {"samples", 64}, {"aov", {{"beauty", true}}}};
+  MustRegister(arnold);
+  RegisterRequest karma = Request("/p/lookdev.v2", "lookdev", "Render");
+  karma.metadata = {{"renderer", "karma"}, {"samples", 128}, {"aov", {{"beauty", false}}}};
+  MustRegister(karma);
+  RegisterRequest bare = Request("/p/lookdev.v3", "lookdev", "Render");
+  MustRegister(bare);
+  auto find = [&](json filter, std::vector<entities::OrderBy> order = {}) {
+    FindPublishesRequest request;
+    request.filters = json::array({json::array({"name", "is", "lookdev"}), std::move(filter)});
+    request.order = order.empty() ? std::vector<entities::OrderBy>{{"path", "asc"}} : std::move(order);
+    auto result = publishes_->Find(request);
+    EXPECT_TRUE(result.ok()) << result.status();
+    return result.ok() ? Paths(result->publishes) : std::vector<std::string>{};
+  };
+  using Paths_ = std::vector<std::string>;
+  EXPECT_EQ(find(json::array({"metadata.renderer", "is", "arnold"})), Paths_{"/p/lookdev.v1"});
+  EXPECT_EQ(find(json::array({"metadata.renderer", "is_not", "arnold"})),
+            (Paths_{"/p/lookdev.v2", "/p/lookdev.v3"}));
+  EXPECT_EQ(find(json::array({"metadata.renderer", "is", nullptr})), Paths_{"/p/lookdev.v3"});
+  EXPECT_EQ(find(json::array({"metadata.samples", "greater_than", 100})), Paths_{"/p/lookdev.v2"});
+  EXPECT_EQ(find(json::array({"metadata.samples", "between", json::array({60, 70})})), Paths_{"/p/lookdev.v1"});
+  EXPECT_EQ(find(json::array({"metadata.renderer", "in", json::array({"karma", "redshift"})})),
+            Paths_{"/p/lookdev.v2"});
+  EXPECT_EQ(find(json::array({"metadata.renderer", "starts_with", "ar"})), Paths_{"/p/lookdev.v1"});
+  EXPECT_EQ(find(json::array({"metadata.aov.beauty", "is", true})), Paths_{"/p/lookdev.v1"});
+  EXPECT_EQ(find(json::array({"metadata.renderer", "is_not", nullptr}), {{"metadata.samples", "desc"}}),
+            (Paths_{"/p/lookdev.v2", "/p/lookdev.v1"}));
+
+  FindPublishesRequest bad;
+  bad.filters = json::array({json::array({"metadata.render er", "is", "x"})});
+  EXPECT_EQ(publishes_->Find(bad).status().message(),
+            "filters[0][0]: json key \"render er\" in \"metadata.render er\": keys are letters, digits, '_' and '-'");
+  bad.filters = json::array({json::array({"metadata", "is", "x"})});
+  EXPECT_TRUE(absl::StartsWith(publishes_->Find(bad).status().message(), "filters[0][0]: filter on a key"));
+  bad.filters = json::array({json::array({"metadata.renderer", "is", json::object()})});
+  EXPECT_TRUE(absl::StartsWith(publishes_->Find(bad).status().message(), "filters[0][2]: expected a string"))
+      << publishes_->Find(bad).status();
+}
+
 TEST_F(FindTest, FindNamesUnknownFieldsByTheirPath) {
   FindPublishesRequest request;
   request.filters = json::array({json::array({"name", "is", "x"}),

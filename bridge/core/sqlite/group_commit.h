@@ -1,0 +1,112 @@
+// Group commit: concurrent writers share one write transaction (and one fsync) instead of
+// queueing for a commit each. Used for publish registration and event publishing.
+//
+// The first caller to find no batch running becomes the leader: it takes every waiting
+// request (up to max_batch), applies them in one transaction and commits; each caller
+// returns only after the commit that holds its write (durability is unchanged). If any
+// request of a batch fails, the whole transaction rolls back and each request of the batch
+// is retried in a transaction of its own, so one bad request never fails another, and no
+// partial transaction (savepoint) is ever committed: change listeners only ever see
+// rolled-back or committed writes as a whole. The leader hands leadership on as soon as its
+// own request is done, so no caller serves others indefinitely.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "bridge/core/sqlite/database.h"
+
+namespace pipebridge::core::sqlite {
+
+template <typename Request, typename Result>
+class GroupCommit {
+ public:
+  // Applies one request inside a write transaction of `database`.
+  using Apply = std::function<absl::StatusOr<Result>(Transaction&, const Request&)>;
+
+  GroupCommit(Database& database, size_t max_batch, Apply apply)
+      : database_(database), max_batch_(max_batch), apply_(std::move(apply)) {}
+
+  // Applies `request`, possibly in one transaction with other threads' requests, and
+  // returns once that transaction committed (or the request failed).
+  absl::StatusOr<Result> Run(const Request& request) {
+    Pending mine;
+    mine.request = &request;
+    std::unique_lock<std::mutex> lock(mutex_);
+    waiting_.push_back(&mine);
+    changed_.wait(lock, [&] { return mine.done || !leader_active_; });
+    if (!mine.done) {
+      leader_active_ = true;
+      while (!mine.done) {
+        std::vector<Pending*> batch;
+        while (!waiting_.empty() && batch.size() < max_batch_) {
+          batch.push_back(waiting_.front());
+          waiting_.pop_front();
+        }
+        lock.unlock();
+        RunBatch(batch);
+        lock.lock();
+        for (Pending* pending : batch) pending->done = true;
+        changed_.notify_all();
+      }
+      leader_active_ = false;
+      changed_.notify_all();  // A waiter, if any, leads the next batch.
+    }
+    return std::move(mine.result);
+  }
+
+ private:
+  struct Pending {
+    const Request* request = nullptr;
+    absl::StatusOr<Result> result = absl::UnknownError("not applied");
+    bool done = false;
+  };
+
+  absl::StatusOr<Result> RunOne(const Request& request) {
+    absl::StatusOr<Result> result = absl::UnknownError("not applied");
+    absl::Status status = database_.Write([&](Transaction& txn) -> absl::Status {
+      result = apply_(txn, request);
+      return result.status();
+    });
+    if (!status.ok()) return status;
+    return result;
+  }
+
+  void RunBatch(const std::vector<Pending*>& batch) {
+    if (batch.size() == 1) {
+      batch.front()->result = RunOne(*batch.front()->request);
+      return;
+    }
+    std::vector<Result> results;
+    absl::Status status = database_.Write([&](Transaction& txn) -> absl::Status {
+      results.clear();
+      for (const Pending* pending : batch) {
+        absl::StatusOr<Result> result = apply_(txn, *pending->request);
+        if (!result.ok()) return result.status();
+        results.push_back(std::move(*result));
+      }
+      return absl::OkStatus();
+    });
+    if (status.ok()) {
+      for (size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(results[i]);
+      return;
+    }
+    for (Pending* pending : batch) pending->result = RunOne(*pending->request);
+  }
+
+  Database& database_;
+  const size_t max_batch_;
+  const Apply apply_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Pending*> waiting_;
+  bool leader_active_ = false;
+};
+
+}  // namespace pipebridge::core::sqlite
