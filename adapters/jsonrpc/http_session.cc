@@ -296,11 +296,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   void ExchangeWrite(std::string data, HttpResponder::WriteDone done) {
     // `done` never runs inside Write: the caller may hold locks its completion takes.
-    if (!streaming_ || end_queued_ || closed_ || data.empty()) {  // an empty chunk ends a body
-      if (done) {
-        asio::post(strand_, [done = std::move(done), ok = !data.empty() && !closed_ &&
-                                                        streaming_ && !end_queued_] { done(ok); });
-      }
+    const bool open = streaming_ && !end_queued_ && !closed_;
+    if (!open || data.empty()) {  // nothing to write (an empty chunk would end the body)
+      if (done) asio::post(strand_, [done = std::move(done), open] { done(open); });
       return;
     }
     QueueChunk(Chunk(std::move(data)), std::move(done), false);
