@@ -1,15 +1,22 @@
 #include "adapters/jsonrpc/http_session.h"
 
+#include <cstdio>
+#include <deque>
 #include <optional>
+#include <sstream>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+
+#include "absl/strings/str_cat.h"
 
 #include "adapters/jsonrpc/http_handler.h"
 #include "adapters/jsonrpc/origin_policy.h"
@@ -24,6 +31,29 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 std::string_view View(beast::string_view s) { return std::string_view(s.data(), s.size()); }
+
+// Framing forms that two HTTP parsers may read differently (request smuggling), which Beast
+// accepts: repeated Content-Length fields or values (even equal ones), and a Transfer-Encoding
+// other than exactly "chunked" (with another coding Beast reads no body, and the body would be
+// taken for the next request). Beast itself refuses Content-Length with chunked. RFC 9112
+// section 6.3 says to answer 400 and close; empty when the framing is unambiguous.
+std::string_view AmbiguousFraming(const HttpRequest& request) {
+  const auto lengths = request.count(http::field::content_length);
+  if (lengths > 1 ||
+      (lengths == 1 && request[http::field::content_length].find(',') != beast::string_view::npos)) {
+    return "bad request: more than one Content-Length\n";
+  }
+  const auto encodings = request.count(http::field::transfer_encoding);
+  if (encodings > 1 ||
+      (encodings == 1 && !beast::iequals(request[http::field::transfer_encoding], "chunked"))) {
+    return "bad request: the only Transfer-Encoding accepted is \"chunked\", once\n";
+  }
+  return {};
+}
+
+class HttpSession;
+class Exchange;
+std::shared_ptr<HttpResponder> NewExchange(std::shared_ptr<HttpSession> session, uint64_t id);
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
@@ -63,6 +93,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
     HttpRequest request = parser_->release();
     const int version = request.version();
+    if (std::string_view why = AmbiguousFraming(request); !why.empty()) {
+      Respond(http::status::bad_request, why, /*keep_alive=*/false, version);
+      return;
+    }
     auto host = request.find(http::field::host);
     if (host == request.end() ||
         !HostAllowed(View(host->value()), port_, state_->options.allowed_hosts)) {
@@ -81,15 +115,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
               version);
       return;
     }
-    const bool keep_alive = request.keep_alive();
-    state_->options.http_handler->Handle(
-        std::move(request), [self = shared_from_this(), keep_alive](HttpResponse response) {
-          asio::dispatch(self->strand_, [self, keep_alive,
-                                         response = std::move(response)]() mutable {
-            response.keep_alive(keep_alive && response.keep_alive());
-            self->Write(std::move(response));
-          });
-        });
+    HandOver(std::move(request));
   }
 
   void Upgrade(HttpRequest request) {
@@ -158,18 +184,208 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                       [self = shared_from_this()](const boost::system::error_code& error, size_t) {
                         const bool keep_alive = self->response_->keep_alive();
                         self->response_.reset();
-                        if (error || !keep_alive) {
-                          self->Close();
-                          return;
-                        }
-                        self->Read();
+                        self->OnResponseWritten(!error && keep_alive);
                       });
   }
 
   void Close() {
+    if (closed_) return;
+    closed_ = true;
+    on_client_gone_ = nullptr;
     boost::system::error_code ignored;
     stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
     stream_.close();
+    FailQueuedChunks();
+  }
+
+  // ---- Requests handed to the HttpHandler (see HttpResponder) ----
+
+  void HandOver(HttpRequest request) {
+    ++exchange_id_;
+    keep_alive_ = request.keep_alive();
+    http_version_ = request.version();
+    answered_ = streaming_ = end_queued_ = complete_ = false;
+    on_client_gone_ = nullptr;
+    stream_.expires_never();
+    state_->options.http_handler->Handle(std::move(request),
+                                         NewExchange(shared_from_this(), exchange_id_));
+    // Watch for the client going away only while an answer is outstanding (a handler that
+    // completes later, or a stream): a handler that answered at once costs no extra read.
+    if (!closed_ && !complete_ && (!answered_ || streaming_)) Probe();
+  }
+
+  // A read while the handler works: EOF or an error means the client is gone (as Go's
+  // net/http cancels a request's context); bytes of a pipelined next request are kept in
+  // buffer_ for the parser. The raw socket is read so the stream's write timeout is untouched.
+  void Probe() {
+    if (probing_ || closed_ || buffer_.size() >= kMaxProbeBytes) return;
+    probing_ = true;
+    stream_.socket().async_read_some(
+        buffer_.prepare(4096),
+        [self = shared_from_this()](const boost::system::error_code& error, size_t n) {
+          self->OnProbe(error, n);
+        });
+  }
+
+  void OnProbe(const boost::system::error_code& error, size_t n) {
+    probing_ = false;
+    if (!error) buffer_.commit(n);
+    if (closed_) return;
+    if (resume_after_probe_) {  // the response is complete: back to reading requests
+      resume_after_probe_ = false;
+      Read();
+      return;
+    }
+    if (!error) {
+      Probe();
+      return;
+    }
+    ClientGone();
+  }
+
+  void ClientGone() {
+    std::function<void()> callback = std::move(on_client_gone_);
+    on_client_gone_ = nullptr;
+    Close();
+    if (callback && !complete_) callback();
+  }
+
+  // The whole response is written: `reuse` when the connection may carry the next request.
+  void OnResponseWritten(bool reuse) {
+    complete_ = true;
+    on_client_gone_ = nullptr;
+    if (!reuse) {
+      Close();
+      return;
+    }
+    stream_.expires_never();
+    if (probing_) {
+      // The probe holds the socket's read side: cancel it; its completion resumes reading.
+      resume_after_probe_ = true;
+      boost::system::error_code ignored;
+      stream_.socket().cancel(ignored);
+      return;
+    }
+    Read();
+  }
+
+  void ExchangeRespond(HttpResponse response) {
+    if (answered_ || closed_) return;
+    answered_ = true;
+    response.keep_alive(keep_alive_ && response.keep_alive());
+    Write(std::move(response));
+  }
+
+  void ExchangeStartStream(HttpResponse header) {
+    if (answered_ || closed_) return;
+    answered_ = streaming_ = true;
+    chunked_ = http_version_ >= 11;
+    header.body().clear();
+    if (chunked_) {
+      header.keep_alive(keep_alive_ && header.keep_alive());
+      header.chunked(true);
+    } else {
+      header.keep_alive(false);  // HTTP/1.0: the body ends when the connection does
+      header.erase(http::field::content_length);
+    }
+    stream_keep_alive_ = header.keep_alive();
+    std::ostringstream text;
+    text << header.base();
+    QueueChunk(text.str(), nullptr, false);
+  }
+
+  void ExchangeWrite(std::string data, HttpResponder::WriteDone done) {
+    // `done` never runs inside Write: the caller may hold locks its completion takes.
+    const bool open = streaming_ && !end_queued_ && !closed_;
+    if (!open || data.empty()) {  // nothing to write (an empty chunk would end the body)
+      if (done) asio::post(strand_, [done = std::move(done), open] { done(open); });
+      return;
+    }
+    QueueChunk(Chunk(std::move(data)), std::move(done), false);
+  }
+
+  void ExchangeEndStream(std::string data) {
+    if (!streaming_ || end_queued_ || closed_) return;
+    end_queued_ = true;
+    std::string last = data.empty() ? std::string() : Chunk(std::move(data));
+    if (chunked_) last.append("0\r\n\r\n");
+    QueueChunk(std::move(last), nullptr, true);
+  }
+
+  void ExchangeOnClientGone(std::function<void()> callback) {
+    if (complete_) return;
+    if (closed_) {
+      callback();
+      return;
+    }
+    on_client_gone_ = std::move(callback);
+  }
+
+  std::string Chunk(std::string data) const {
+    if (!chunked_) return data;
+    char size[24];
+    int length = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+    std::string framed;
+    framed.reserve(static_cast<size_t>(length) + data.size() + 2);
+    framed.append(size, static_cast<size_t>(length));
+    framed.append(data);
+    framed.append("\r\n");
+    return framed;
+  }
+
+  // Streamed pieces go out one write at a time, in order.
+  void QueueChunk(std::string bytes, HttpResponder::WriteDone done, bool last) {
+    out_.push_back(OutChunk{std::move(bytes), std::move(done), last});
+    if (!writing_) WriteNextChunk();
+  }
+
+  void WriteNextChunk() {
+    writing_ = true;
+    stream_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        absl::ToChronoNanoseconds(state_->options.read_timeout)));
+    asio::async_write(stream_, asio::buffer(out_.front().bytes),
+                      [self = shared_from_this()](const boost::system::error_code& error, size_t) {
+                        self->OnChunkWritten(error);
+                      });
+  }
+
+  void OnChunkWritten(const boost::system::error_code& error) {
+    writing_ = false;
+    OutChunk written = std::move(out_.front());
+    out_.pop_front();
+    if (closed_) {  // Close() failed the rest of the queue
+      if (written.done) written.done(false);
+      return;
+    }
+    if (error) {
+      out_.push_front(std::move(written));  // failed with the others below
+      ClientGone();
+      return;
+    }
+    if (written.last) {
+      OnResponseWritten(stream_keep_alive_);
+      return;
+    }
+    if (written.done) written.done(true);  // may queue the next chunk
+    if (closed_ || writing_) return;
+    if (!out_.empty()) {
+      WriteNextChunk();
+    } else {
+      stream_.expires_never();
+    }
+  }
+
+  // The chunk being written stays until its write completes (the socket may still read its
+  // bytes); it fails then. The others fail now.
+  void FailQueuedChunks() {
+    std::deque<OutChunk> failed;
+    while (out_.size() > (writing_ ? 1u : 0u)) {
+      failed.push_back(std::move(out_.back()));
+      out_.pop_back();
+    }
+    for (auto it = failed.rbegin(); it != failed.rend(); ++it) {
+      if (it->done) it->done(false);
+    }
   }
 
   std::shared_ptr<ServerState> state_;
@@ -179,7 +395,102 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<HttpResponse> response_;
+
+  // The request handed to the HttpHandler, and how far its answer got.
+  static constexpr size_t kMaxProbeBytes = 64 * 1024;
+  struct OutChunk {
+    std::string bytes;
+    HttpResponder::WriteDone done;
+    bool last = false;
+  };
+  uint64_t exchange_id_ = 0;
+  int http_version_ = 11;
+  bool keep_alive_ = false;
+  bool answered_ = false;       // Respond or StartStream was called
+  bool streaming_ = false;      // ... StartStream
+  bool chunked_ = false;
+  bool stream_keep_alive_ = false;
+  bool end_queued_ = false;
+  bool complete_ = false;       // the whole response is written
+  bool writing_ = false;
+  bool probing_ = false;
+  bool resume_after_probe_ = false;
+  bool closed_ = false;
+  std::deque<OutChunk> out_;
+  std::function<void()> on_client_gone_;
+  std::string peer_address_;  // see Exchange::peer_address
+
+  friend class Exchange;
 };
+
+// The HttpResponder of one request: forwards to the session on its strand, and does nothing
+// once the session has moved on to another request.
+class Exchange final : public HttpResponder {
+ public:
+  Exchange(std::shared_ptr<HttpSession> session, uint64_t id)
+      : session_(std::move(session)), id_(id) {}
+
+  const Strand& strand() const override { return session_->strand_; }
+
+  std::string peer_address() const override {
+    // Looked up once per connection, not per call.
+    std::string& address = session_->peer_address_;
+    if (!address.empty()) return address;
+    boost::system::error_code error;
+    auto endpoint = session_->stream_.socket().remote_endpoint(error);
+    if (error) return "unknown";
+    address = endpoint.address().is_v6()
+                  ? absl::StrCat("ipv6:[", endpoint.address().to_string(), "]:", endpoint.port())
+                  : absl::StrCat("ipv4:", endpoint.address().to_string(), ":", endpoint.port());
+    return address;
+  }
+
+  void Respond(HttpResponse response) override {
+    Run([response = std::move(response)](HttpSession& s) mutable {
+      s.ExchangeRespond(std::move(response));
+    });
+  }
+  void StartStream(HttpResponse header) override {
+    Run([header = std::move(header)](HttpSession& s) mutable {
+      s.ExchangeStartStream(std::move(header));
+    });
+  }
+  void Write(std::string data, WriteDone done) override {
+    auto session = session_;
+    asio::dispatch(session->strand_, [session, id = id_, data = std::move(data),
+                                      done = std::move(done)]() mutable {
+      if (session->exchange_id_ != id) {
+        if (done) asio::post(session->strand_, [done = std::move(done)] { done(false); });
+        return;
+      }
+      session->ExchangeWrite(std::move(data), std::move(done));
+    });
+  }
+  void EndStream(std::string data) override {
+    Run([data = std::move(data)](HttpSession& s) mutable { s.ExchangeEndStream(std::move(data)); });
+  }
+  void OnClientGone(std::function<void()> callback) override {
+    Run([callback = std::move(callback)](HttpSession& s) mutable {
+      s.ExchangeOnClientGone(std::move(callback));
+    });
+  }
+
+ private:
+  template <typename Fn>
+  void Run(Fn fn) {
+    auto session = session_;
+    asio::dispatch(session->strand_, [session, id = id_, fn = std::move(fn)]() mutable {
+      if (session->exchange_id_ == id) fn(*session);
+    });
+  }
+
+  const std::shared_ptr<HttpSession> session_;
+  const uint64_t id_;
+};
+
+std::shared_ptr<HttpResponder> NewExchange(std::shared_ptr<HttpSession> session, uint64_t id) {
+  return std::make_shared<Exchange>(std::move(session), id);
+}
 
 }  // namespace
 

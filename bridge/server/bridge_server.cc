@@ -181,6 +181,16 @@ absl::StatusOr<std::unique_ptr<BridgeServer>> BridgeServer::Start(const ServerCo
     json_options.token = server->token_;
     json_options.server_version = Version();
     json_options.protocol_version = service::kProtocolVersion;
+    if (config.http_port >= 0) {
+      // Connect and gRPC-Web share the HTTP port and the WebSocket's Origin allowlist.
+      connect::ConnectHandlerOptions connect_options;
+      connect_options.allowed_origins = json_options.allowed_origins;
+      connect_options.allow_missing_origin = json_options.allow_missing_origin;
+      connect_options.max_json_depth = json_options.max_depth;
+      server->connect_ =
+          std::make_shared<connect::ConnectHandler>(*server->dispatcher_, connect_options);
+      json_options.http_handler = server->connect_;
+    }
     auto json_server = jsonrpc::JsonRpcServer::Start(*server->dispatcher_, json_options);
     if (!json_server.ok()) {
       server->grpc_->Shutdown(absl::ZeroDuration());
@@ -193,6 +203,9 @@ absl::StatusOr<std::unique_ptr<BridgeServer>> BridgeServer::Start(const ServerCo
     }
     if (config.tcp_port >= 0) {
       server->info_.AddEndpoint({"jsonrpc-tcp", server->jsonrpc_->tcp_address()});
+    }
+    if (config.http_port >= 0) {  // Connect and gRPC-Web, on the WebSocket's port
+      server->info_.AddEndpoint({"http", absl::StrCat("http://", server->jsonrpc_->http_address())});
     }
   }
 
@@ -226,6 +239,8 @@ void BridgeServer::Shutdown() {
   running_ = false;
   logger_.Info("shutting down", {{"grace_ms", absl::ToInt64Milliseconds(config_.shutdown_grace)}});
   // Both drain at once: the JSON listeners first stop accepting, then gRPC's grace runs.
+  // Connect/gRPC-Web calls end first: their streams would otherwise outlive the HTTP threads.
+  if (connect_) connect_->Shutdown(config_.shutdown_grace);
   if (jsonrpc_) jsonrpc_->Shutdown(config_.shutdown_grace);
   grpc_->Shutdown(config_.shutdown_grace);
   discovery_.Remove();

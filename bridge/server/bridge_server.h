@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "adapters/connect/connect_handler.h"
 #include "adapters/grpc/grpc_server.h"
 #include "adapters/jsonrpc/jsonrpc_server.h"
 #include "bridge/core/context/context_resolver.h"
@@ -63,6 +64,8 @@ class BridgeServer {
   std::unique_ptr<rpc::Dispatcher> dispatcher_;
   std::unique_ptr<grpc_adapter::GrpcServer> grpc_;
   std::unique_ptr<jsonrpc::JsonRpcServer> jsonrpc_;
+  // Connect and gRPC-Web on the JSON-RPC server's HTTP port; shut down before it.
+  std::shared_ptr<connect::ConnectHandler> connect_;
   DiscoveryFile discovery_;
   bool running_ = false;
 };

@@ -78,13 +78,15 @@ TEST_F(BridgeServerTest, PingAndGetInfoNeedTheToken) {
   EXPECT_EQ(info.version(), Version());
   EXPECT_EQ(info.protocol_version(), 1u);
   EXPECT_EQ(info.pid(), ::getpid());
-  ASSERT_EQ(info.endpoints_size(), 3);
+  ASSERT_EQ(info.endpoints_size(), 4);
   EXPECT_EQ(info.endpoints(0).transport(), "grpc");
   EXPECT_EQ(info.endpoints(0).address(), server_->grpc_address());
   EXPECT_EQ(info.endpoints(1).transport(), "jsonrpc-ws");
   EXPECT_EQ(info.endpoints(1).address(), "ws://" + server_->jsonrpc()->http_address() + "/rpc");
   EXPECT_EQ(info.endpoints(2).transport(), "jsonrpc-tcp");
   EXPECT_EQ(info.endpoints(2).address(), server_->jsonrpc()->tcp_address());
+  EXPECT_EQ(info.endpoints(3).transport(), "http");
+  EXPECT_EQ(info.endpoints(3).address(), "http://" + server_->jsonrpc()->http_address());
   EXPECT_GT(info.started_at().seconds(), 0);
 }
 
@@ -100,7 +102,7 @@ TEST_F(BridgeServerTest, DiscoveryFileIsPrivateAndNamesThisServer) {
   EXPECT_EQ(info->pid, ::getpid());
   EXPECT_EQ(info->token, server_->token());
   EXPECT_EQ(info->token.size(), 64u);
-  ASSERT_EQ(info->endpoints.size(), 3u);
+  ASSERT_EQ(info->endpoints.size(), 4u);
   EXPECT_EQ(info->endpoints[0].second, server_->grpc_address());
 }
 

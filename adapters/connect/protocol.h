@@ -1,0 +1,62 @@
+// One small interface per wire protocol served on the HTTP port (Connect, gRPC-Web), as
+// connect-go's protocol.go: the handler picks the protocol by Content-Type and never knows
+// which one it serves. Implementations are stateless (one instance serves every request).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "adapters/connect/codec.h"
+#include "adapters/jsonrpc/http_handler.h"
+#include "bridge/rpc/method_table.h"
+
+namespace pipebridge::connect {
+
+using jsonrpc::HttpRequest;
+using jsonrpc::HttpResponse;
+
+// What a protocol read from one request.
+struct RequestMeta {
+  Codec codec = Codec::kJson;
+  // Messages are enveloped (Connect streaming, gRPC-Web); else the body is the message.
+  bool enveloped = false;
+  // gRPC-Web text: bodies are base64 both ways.
+  bool text = false;
+  // The Content-Type of the response.
+  std::string response_content_type;
+  // Connect-Timeout-Ms / grpc-timeout.
+  std::optional<absl::Duration> timeout;
+};
+
+class Protocol {
+ public:
+  virtual ~Protocol() = default;
+  // "connect", "grpc-web": the rpc::Peer transport of its calls.
+  virtual std::string_view name() const = 0;
+  // The request's media type (lower case, no parameters): nullopt when not this protocol's.
+  virtual std::optional<RequestMeta> Match(std::string_view media_type) const = 0;
+  // Whether a request of this media type may call a method of `kind` (415 otherwise).
+  virtual bool Serves(const RequestMeta& meta, rpc::MethodKind kind) const = 0;
+  // Reads the protocol's request headers (timeout, version, compression) into `meta`:
+  // INVALID_ARGUMENT for a malformed one naming it, UNIMPLEMENTED for a compression.
+  virtual absl::Status ReadHeaders(const HttpRequest& request, RequestMeta* meta) const = 0;
+  // The request message's encoded bytes, from `body` (which it may decode in place).
+  virtual absl::StatusOr<std::string_view> RequestMessage(const RequestMeta& meta,
+                                                          std::string& body) const = 0;
+
+  // A unary call's success, carrying the encoded response message.
+  virtual HttpResponse UnaryResponse(const RequestMeta& meta, std::string message,
+                                     int version) const = 0;
+  // A call that failed before any response message was sent (unary or streaming).
+  virtual HttpResponse ErrorResponse(const RequestMeta& meta, const absl::Status& status,
+                                     int version) const = 0;
+  // A stream: the response header, each message's bytes on the wire, and the end.
+  virtual HttpResponse StreamHeader(const RequestMeta& meta, int version) const = 0;
+  virtual std::string StreamMessage(const RequestMeta& meta, std::string_view message) const = 0;
+  virtual std::string StreamEnd(const RequestMeta& meta, const absl::Status& status) const = 0;
+};
+
+}  // namespace pipebridge::connect
