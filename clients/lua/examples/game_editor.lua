@@ -6,13 +6,17 @@
 --
 -- Under LÖVE (love.update per frame) it hooks love.load/update/quit. Without LÖVE it drives
 -- the same update() from a plain 60 fps loop:
---   lua examples/game_editor.lua [--seconds N] [--exit-after-publishes N]
+--   lua examples/game_editor.lua [--seconds N] [--exit-after-publishes N] [--type TYPE]
+--                                [--notify APPLICATION] [--from-beginning]
+-- --type follows only publishes of that publish type; --notify tells that application's host
+-- what the engine resolved (its "<application>.notify" command), e.g. the artist's Maya;
+-- --from-beginning replays the event log first (nothing published while starting is missed).
 -- The bridge is found through the discovery file ($PIPEBRIDGE_DISCOVERY_DIR, ...).
 local here = (debug.getinfo(1, "S").source:match("^@(.*)/examples/[^/]*$")) or "."
 package.path = here .. "/?.lua;" .. here .. "/?/init.lua;" .. package.path
 local pipebridge = require("pipebridge")
 
-local Editor = {loaded = {}, resolved = 0}
+local Editor = {loaded = {}, resolved = 0, notified = 0}
 
 local function say(...)
   io.stdout:write(string.format(...), "\n")
@@ -47,6 +51,17 @@ local function resolve_publish(event)
           publish.id, ctx.template ~= "" and ctx.template or "(none)", tostring(entity.type),
           tostring(entity.name), tostring(step.name), tostring(fields.Sequence), tostring(fields.Shot))
       Editor.resolved = Editor.resolved + 1
+      if Editor.notify then
+        local app = Editor.notify
+        Editor.client.hosts:invoke({host = {query = {application = app}}, command = app .. ".notify",
+          args = {from = "lua-engine", publish = publish.id, path = publish.path,
+                  template = ctx.template, shot = fields.Shot}},
+          function(answer, ierr)
+            if not answer then return say("cannot notify %s: %s", app, tostring(ierr)) end
+            Editor.notified = Editor.notified + 1
+            say("notified %s of publish %d", app, publish.id)
+          end)
+      end
     end)
   end)
 end
@@ -68,7 +83,9 @@ function Editor.load()
     on_attached = function(host) say("attached as lua-engine (host %s)", tostring(host and host.id)) end,
     on_error = function(aerr) say("host error: %s", tostring(aerr)) end,
   }
-  client.events:subscribe({topics = {"publish.created"}}, resolve_publish,
+  local filters = Editor.type and {{"payload.changes.published_file_type.new", "is", Editor.type}} or nil
+  client.events:subscribe({topics = {"publish.created"}, filters = filters,
+                           fromBeginning = Editor.from_beginning or nil}, resolve_publish,
                           {on_error = function(serr) say("subscription ended: %s", tostring(serr)) end})
   say("subscribed to publish.created")
 end
@@ -95,7 +112,10 @@ local i = 1
 while arg and arg[i] do
   if arg[i] == "--seconds" then seconds = tonumber(arg[i + 1]) or seconds
   elseif arg[i] == "--exit-after-publishes" then exit_after = tonumber(arg[i + 1])
-  else error("unknown argument " .. arg[i] .. " (use --seconds N, --exit-after-publishes N)") end
+  elseif arg[i] == "--type" then Editor.type = arg[i + 1]
+  elseif arg[i] == "--notify" then Editor.notify = arg[i + 1]
+  elseif arg[i] == "--from-beginning" then Editor.from_beginning = true; i = i - 1
+  else error("unknown argument " .. arg[i] .. " (use --seconds N, --exit-after-publishes N, --type TYPE, --notify APP, --from-beginning)") end
   i = i + 2
 end
 
@@ -105,7 +125,8 @@ while socket.gettime() - started < seconds do
   local now = socket.gettime()
   Editor.update(now - last)
   last = now
-  if exit_after and Editor.resolved >= exit_after then break end
+  local done = Editor.notify and Editor.notified or Editor.resolved
+  if exit_after and done >= exit_after then break end
   socket.sleep(1 / 60) -- the rest of the frame: rendering, physics...
 end
 Editor.quit()

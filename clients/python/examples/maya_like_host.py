@@ -16,6 +16,8 @@ serves until SIGTERM/SIGINT or --seconds pass. Commands:
       reserves the next version, builds the path from the maya_shot_publish template,
       registers the publish and answers {"id", "version", "path"}.
   maya.ping {...}  answers {"pong": <the args>, "thread": "main"} (proves the main-thread hop).
+  maya.notify {"from": "...", ...}  another application tells the artist something (an
+      engine loaded a texture): prints `NOTIFIED <json>` and answers {"shown": true}.
 """
 
 import argparse
@@ -70,6 +72,11 @@ class MayaLikeSession(object):
             description="published by the maya-like example host")["publish"]
         return {"id": publish["id"], "version": publish["version"], "path": publish["path"]}
 
+    def notify(self, args, invocation):
+        """Shows what another application reports; a real Maya would use inViewMessage."""
+        print("NOTIFIED %s" % json.dumps(args, sort_keys=True), flush=True)
+        return {"shown": True}
+
     def ping(self, args, invocation):
         on_main = threading.current_thread() is self.main_thread
         return {"pong": args, "thread": "main" if on_main else threading.current_thread().name}
@@ -95,6 +102,9 @@ def main(argv=None):
     host.add_command("maya.publishScene", session.publish_scene, title="Publish scene",
                      args_schema=PUBLISH_SCENE_ARGS)
     host.add_command("maya.ping", session.ping, title="Ping")
+    host.add_command("maya.notify", session.notify, title="Notify the artist",
+                     args_schema={"type": "object", "properties": {"from": {"type": "string"}},
+                                  "required": ["from"]})
     print("READY %s" % host.id, flush=True)
 
     if options.publish_on_start:
