@@ -37,6 +37,8 @@ class GrpcAdapterTest : public ::testing::Test {
   }
   void TearDown() override {
     if (server_) server_->Shutdown(absl::Seconds(1));
+    // A cancelled delayed Echo may still be completing through the dispatcher.
+    EXPECT_TRUE(probe_.WaitForHandlers());
   }
   static void Authorize(grpc::ClientContext& context) {
     context.AddMetadata("authorization", std::string("Bearer ") + kToken);

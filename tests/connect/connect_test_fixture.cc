@@ -204,6 +204,8 @@ void ConnectTest::SetUp() {
 void ConnectTest::TearDown() {
   if (handler_) handler_->Shutdown(absl::Seconds(1));
   if (server_) server_->Shutdown(absl::Seconds(1));
+  // A cancelled delayed Echo may still be completing through the dispatcher.
+  EXPECT_TRUE(probe_.WaitForHandlers());
 }
 
 jsonrpc::JsonRpcServerOptions ConnectTest::DefaultOptions() {

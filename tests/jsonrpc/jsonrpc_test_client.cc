@@ -236,6 +236,8 @@ void JsonRpcTest::SetUp() {
 
 void JsonRpcTest::TearDown() {
   if (server_) server_->Shutdown(absl::Seconds(1));
+  // A cancelled delayed Echo may still be completing through the dispatcher.
+  EXPECT_TRUE(probe_.WaitForHandlers());
 }
 
 JsonRpcServerOptions JsonRpcTest::DefaultOptions() {

@@ -78,16 +78,18 @@ absl::Status RegisterTestService(rpc::MethodTable& table, TestServiceProbe& prob
           return;
         }
         // Completes from another thread, as a slow handler would; cancellation cuts it short.
+        probe.handlers_running++;
         std::thread([&ctx, &probe, request, response, done = std::move(done)] {
           auto cancelled = std::make_shared<absl::Notification>();
           ctx.OnCancel([cancelled] { cancelled->Notify(); });
           if (cancelled->WaitForNotificationWithTimeout(absl::Milliseconds(request.delay_ms()))) {
             probe.cancellations++;
             done(absl::CancelledError("echo cancelled"));
-            return;
+          } else {
+            response->set_text(request.text());
+            done(absl::OkStatus());
           }
-          response->set_text(request.text());
-          done(absl::OkStatus());
+          probe.handlers_running--;
         }).detach();
       })));
   PB_RETURN_IF_ERROR((table.SetServerStreaming<tv1::CountRequest>(
