@@ -46,7 +46,11 @@ void HostLink::Deliver(const v1::AttachRequest& message, std::string heartbeat_i
 
 void HostLink::Detach(std::string detach_id) {
   if (ended_ || observer_ == nullptr) {
-    if (!detach_id.empty()) Write(absl::StrCat("{\"jsonrpc\":\"2.0\",\"id\":", detach_id, ",\"result\":{}}"));
+    // Nothing to wait for: answer now, without this link as the write's listener.
+    if (!detach_id.empty()) {
+      connection_->Enqueue(absl::StrCat("{\"jsonrpc\":\"2.0\",\"id\":", detach_id, ",\"result\":{}}"),
+                           nullptr);
+    }
     return;
   }
   detach_requested_ = true;

@@ -247,6 +247,18 @@ class Compiler {
     return std::make_pair(FormatDateTime(a), FormatDateTime(b));
   }
 
+  // contains, not_contains, starts_with, ends_with on `col` as one LIKE pattern.
+  std::string LikeCondition(const Site& s, const std::string& col, const std::string& value) {
+    std::string text = LikeEscape(value);
+    std::string pattern = s.relation == Relation::kStartsWith ? absl::StrCat(text, "%")
+                          : s.relation == Relation::kEndsWith ? absl::StrCat("%", text)
+                                                              : absl::StrCat("%", text, "%");
+    if (s.relation == Relation::kNotContains) {
+      return absl::StrCat("(", col, " IS NULL OR ", col, " NOT LIKE ", P(pattern), " ESCAPE '\\')");
+    }
+    return absl::StrCat(col, " LIKE ", P(pattern), " ESCAPE '\\'");
+  }
+
   absl::StatusOr<std::string> ScalarCondition(const Site& s, const std::vector<Operand>& ops) {
     const FieldSchema& f = *s.ref.field;
     std::string col = s.ref.Scalar();
@@ -289,14 +301,7 @@ class Compiler {
         if (!textual) return NotApplicable(s);
         PB_RETURN_IF_ERROR(ExpectOne(s, ops));
         PB_ASSIGN_OR_RETURN(sqlite::Value v, FilterScalar(f, *ops[0].value, ops[0].path));
-        std::string text = LikeEscape(std::get<std::string>(v));
-        std::string pattern = s.relation == Relation::kStartsWith ? absl::StrCat(text, "%")
-                              : s.relation == Relation::kEndsWith ? absl::StrCat("%", text)
-                                                                  : absl::StrCat("%", text, "%");
-        if (s.relation == Relation::kNotContains) {
-          return absl::StrCat("(", col, " IS NULL OR ", col, " NOT LIKE ", P(pattern), " ESCAPE '\\')");
-        }
-        return absl::StrCat(col, " LIKE ", P(pattern), " ESCAPE '\\'");
+        return LikeCondition(s, col, std::get<std::string>(v));
       }
       case Relation::kLessThan:
       case Relation::kGreaterThan: {
@@ -385,14 +390,7 @@ class Compiler {
           return Bad(ops[0].path, absl::StrCat("relation \"", s.relation_name, "\" takes a string, got ",
                                                DescribeJson(*ops[0].value)));
         }
-        std::string text = LikeEscape(ops[0].value->get<std::string>());
-        std::string pattern = s.relation == Relation::kStartsWith ? absl::StrCat(text, "%")
-                              : s.relation == Relation::kEndsWith ? absl::StrCat("%", text)
-                                                                  : absl::StrCat("%", text, "%");
-        if (s.relation == Relation::kNotContains) {
-          return absl::StrCat("(", col, " IS NULL OR ", col, " NOT LIKE ", P(pattern), " ESCAPE '\\')");
-        }
-        return absl::StrCat(col, " LIKE ", P(pattern), " ESCAPE '\\'");
+        return LikeCondition(s, col, ops[0].value->get<std::string>());
       }
       case Relation::kLessThan:
       case Relation::kGreaterThan: {
