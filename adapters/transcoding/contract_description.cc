@@ -4,6 +4,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "adapters/transcoding/contract_docs.h"
+#include "google/protobuf/descriptor.pb.h"
 #include "nlohmann/json.hpp"
 
 namespace pipebridge::transcoding {
