@@ -35,6 +35,8 @@ const { EventService } = await load("events_pb.js");
 const wire = [];
 const wireByRequest = new Map();
 diagnostics.subscribe("http.client.request.start", ({ request }) => {
+  // Node 20 may report a request without a body twice (headers flushed, then ended).
+  if (wireByRequest.has(request)) return;
   const entry = { method: request.method, path: request.path, header: request.getHeaders() };
   wire.push(entry);
   wireByRequest.set(request, entry);
@@ -314,7 +316,8 @@ for (const [name, makeTransport, unaryHeader, streamHeader] of compressed) {
       assert.equal(events[0].topic, "entity.Project.created");
       const http = wire.slice(before).find((entry) => entry.method === "POST");
       assert.ok(http, "the stream's request was seen");
-      assert.equal(http.header[streamHeader], "gzip");
+      assert.equal(http.header[streamHeader], "gzip", "the request was compressed");
+      assert.equal(http.responseHeader[streamHeader], "gzip", "the response's messages may be");
     });
   });
 }
