@@ -1,4 +1,4 @@
-// The pure codecs added for compression, GET and gRPC-Web text: gzip (bounded inflation),
+// The pure codecs of compression, GET and gRPC-Web text: gzip (bounded inflation),
 // encoding negotiation, request-message extraction, the GET query, base64 chunks.
 #include <gtest/gtest.h>
 
