@@ -3,11 +3,13 @@
 #include <boost/asio/post.hpp>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "adapters/connect/bearer_auth.h"
+#include "adapters/connect/connect_get_query.h"
 #include "adapters/connect/cors.h"
 #include "adapters/connect/http_call.h"
 #include "adapters/jsonrpc/origin_policy.h"
+#include "google/protobuf/descriptor.pb.h"
 
 namespace pipebridge::connect {
 namespace {
@@ -15,6 +17,7 @@ namespace {
 namespace http = boost::beast::http;
 
 std::string_view View(boost::beast::string_view s) { return std::string_view(s.data(), s.size()); }
+absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 jsonrpc::HttpResponse PlainResponse(http::status status, std::string_view text, int version) {
   jsonrpc::HttpResponse response(status, version);
@@ -26,20 +29,58 @@ jsonrpc::HttpResponse PlainResponse(http::status status, std::string_view text, 
 // "application/json; charset=utf-8" -> "application/json".
 std::string MediaType(std::string_view content_type) {
   std::string_view type = content_type.substr(0, content_type.find(';'));
-  return absl::AsciiStrToLower(absl::StripAsciiWhitespace(absl::string_view(type.data(), type.size())));
+  return absl::AsciiStrToLower(absl::StripAsciiWhitespace(Absl(type)));
 }
 
-// "Bearer <token>" (the scheme is case-insensitive); empty otherwise, which the auth
-// interceptor refuses as "no token".
-std::string BearerToken(const jsonrpc::HttpRequest& request) {
-  auto field = request.find(http::field::authorization);
-  if (field == request.end()) return {};
-  absl::string_view value(field->value().data(), field->value().size());
-  if (value.size() < 7 || !absl::EqualsIgnoreCase(value.substr(0, 7), "bearer ")) return {};
-  return std::string(absl::StripAsciiWhitespace(value.substr(7)));
+bool IsConnectUnary(const Protocol& protocol, const RequestMeta& meta) {
+  return protocol.name() == "connect" && !meta.enveloped;
 }
 
 }  // namespace
+
+// Where one request's answer goes: its responder, with the CORS headers of its Origin.
+class ConnectHandler::Reply {
+ public:
+  Reply(std::shared_ptr<jsonrpc::HttpResponder> responder, std::string origin, int version)
+      : responder_(std::move(responder)), origin_(std::move(origin)), version_(version) {}
+
+  int version() const { return version_; }
+  const std::string& origin() const { return origin_; }
+  std::shared_ptr<jsonrpc::HttpResponder> TakeResponder() { return std::move(responder_); }
+
+  void Send(jsonrpc::HttpResponse response) {
+    AddCorsHeaders(origin_, &response);
+    responder_->Respond(std::move(response));
+  }
+
+  // 415 naming what to send instead.
+  void UnsupportedMediaType(std::string_view media_type, std::string_view why) {
+    jsonrpc::HttpResponse response = PlainResponse(
+        http::status::unsupported_media_type,
+        absl::StrCat("unsupported media type \"", Absl(media_type), "\": ", Absl(why), "\n"),
+        version_);
+    response.set("Accept-Post",
+                 "application/json, application/proto, application/connect+json, "
+                 "application/connect+proto, application/grpc-web, application/grpc-web+proto, "
+                 "application/grpc-web+json, application/grpc-web-text");
+    Send(std::move(response));
+  }
+
+  // A protocol error before the call started.
+  void Error(const Protocol& protocol, const RequestMeta& meta, const absl::Status& status) {
+    jsonrpc::HttpResponse response = protocol.ErrorResponse(meta, status, version_);
+    if (status.code() == absl::StatusCode::kUnauthenticated && IsConnectUnary(protocol, meta)) {
+      // HTTP's 401 names the scheme it wants (RFC 9110 11.6.1).
+      response.set(http::field::www_authenticate, "Bearer realm=\"pipebridge\"");
+    }
+    Send(std::move(response));
+  }
+
+ private:
+  std::shared_ptr<jsonrpc::HttpResponder> responder_;
+  std::string origin_;
+  int version_;
+};
 
 ConnectHandler::ConnectHandler(const rpc::Dispatcher& dispatcher, ConnectHandlerOptions options)
     : dispatcher_(dispatcher), options_(std::move(options)) {}
@@ -47,48 +88,40 @@ ConnectHandler::ConnectHandler(const rpc::Dispatcher& dispatcher, ConnectHandler
 void ConnectHandler::Handle(jsonrpc::HttpRequest request,
                             std::shared_ptr<jsonrpc::HttpResponder> responder) {
   const int version = request.version();
-  auto respond = [&](jsonrpc::HttpResponse response) {
-    responder->Respond(std::move(response));
-  };
-
   std::optional<std::string_view> origin;
   if (auto field = request.find(http::field::origin); field != request.end()) {
     origin = View(field->value());
   }
   const bool origin_allowed =
       jsonrpc::OriginAllowed(origin, options_.allowed_origins, options_.allow_missing_origin);
+  if (!origin_allowed || (request.method() == http::verb::options && !origin.has_value())) {
+    responder->Respond(PlainResponse(
+        http::status::forbidden,
+        "forbidden: this Origin may not call the bridge (see allowed_origins)\n", version));
+    return;
+  }
   if (request.method() == http::verb::options) {
-    if (!origin.has_value() || !origin_allowed) {
-      respond(PlainResponse(http::status::forbidden,
-                            "forbidden: this Origin may not call the bridge (see allowed_origins)\n",
-                            version));
-      return;
-    }
-    respond(PreflightResponse(*origin, version));
+    responder->Respond(PreflightResponse(*origin, version));
     return;
   }
-  if (!origin_allowed) {
-    respond(PlainResponse(http::status::forbidden,
-                          "forbidden: this Origin may not call the bridge (see allowed_origins)\n",
-                          version));
-    return;
-  }
-  const std::string cors_origin(origin.value_or(std::string_view()));
-  auto finish = [&](jsonrpc::HttpResponse response) {
-    AddCorsHeaders(cors_origin, &response);
-    respond(std::move(response));
-  };
 
-  if (request.method() != http::verb::post) {
+  Reply reply(std::move(responder), std::string(origin.value_or(std::string_view())), version);
+  if (request.method() == http::verb::post) {
+    ServePost(request, reply);
+  } else if (request.method() == http::verb::get) {
+    ServeGet(request, reply);
+  } else {
     jsonrpc::HttpResponse response = PlainResponse(
         http::status::method_not_allowed,
-        "method not allowed: Connect and gRPC-Web calls are POST /<package.Service>/<Method>\n",
+        "method not allowed: Connect and gRPC-Web calls are POST /<package.Service>/<Method> "
+        "(Connect also GET, for methods without side effects)\n",
         version);
-    response.set(http::field::allow, "POST, OPTIONS");
-    finish(std::move(response));
-    return;
+    response.set(http::field::allow, "GET, POST, OPTIONS");
+    reply.Send(std::move(response));
   }
+}
 
+void ConnectHandler::ServePost(jsonrpc::HttpRequest& request, Reply& reply) {
   const std::string media_type = MediaType(View(request[http::field::content_type]));
   const Protocol* protocol = &connect_;
   std::optional<RequestMeta> meta = connect_.Match(media_type);
@@ -96,70 +129,119 @@ void ConnectHandler::Handle(jsonrpc::HttpRequest request,
     protocol = &grpc_web_;
     meta = grpc_web_.Match(media_type);
   }
-  auto unsupported = [&](std::string_view why) {
-    jsonrpc::HttpResponse response = PlainResponse(
-        http::status::unsupported_media_type,
-        absl::StrCat("unsupported media type \"", media_type, "\": ",
-                     absl::string_view(why.data(), why.size()), "\n"),
-        version);
-    response.set("Accept-Post",
-                 "application/json, application/proto, application/connect+json, "
-                 "application/connect+proto, application/grpc-web, application/grpc-web+proto, "
-                 "application/grpc-web+json, application/grpc-web-text");
-    finish(std::move(response));
-  };
   if (!meta.has_value()) {
-    unsupported("send Connect (application/json, application/proto, application/connect+json, "
-                "application/connect+proto) or gRPC-Web (application/grpc-web[+proto|+json], "
-                "application/grpc-web-text)");
+    reply.UnsupportedMediaType(
+        media_type,
+        "send Connect (application/json, application/proto, application/connect+json, "
+        "application/connect+proto) or gRPC-Web (application/grpc-web[+proto|+json], "
+        "application/grpc-web-text)");
     return;
   }
-
-  const std::string_view path = jsonrpc::TargetPath(View(request.target()));
-  const rpc::Method* method =
-      path.size() > 1 ? dispatcher_.methods().Find(absl::string_view(path.data() + 1, path.size() - 1))
-                      : nullptr;
-  if (method == nullptr) {
-    jsonrpc::HttpResponse response = protocol->ErrorResponse(
-        *meta,
-        absl::UnimplementedError(absl::StrCat(
-            "no method ", absl::string_view(path.data(), path.size()),
-            ": paths are /<package.Service>/<Method>, e.g. /pipebridge.v1.BridgeService/Ping")),
-        version);
-    // As connect-go's mux: an unknown path is 404 (the body still says unimplemented).
-    if (protocol == &connect_ && !meta->enveloped) response.result(http::status::not_found);
-    finish(std::move(response));
+  if (absl::Status auth = CheckBearerToken(request, options_.token); !auth.ok()) {
+    reply.Error(*protocol, *meta, auth);
     return;
   }
+  const rpc::Method* method = FindMethod(request, *protocol, *meta, reply);
+  if (method == nullptr) return;
   if (!protocol->Serves(*meta, method->kind)) {
-    unsupported(method->kind == rpc::MethodKind::kUnary
-                    ? "this method is unary: use application/json or application/proto"
-                    : "this method streams: use application/connect+json or "
-                      "application/connect+proto");
+    reply.UnsupportedMediaType(
+        media_type, method->kind == rpc::MethodKind::kUnary
+                        ? "this method is unary: use application/json or application/proto"
+                        : "this method streams: use application/connect+json or "
+                          "application/connect+proto");
     return;
   }
   if (absl::Status headers = protocol->ReadHeaders(request, &*meta); !headers.ok()) {
-    finish(protocol->ErrorResponse(*meta, headers, version));
+    reply.Error(*protocol, *meta, headers);
     return;
   }
-  if (shutting_down_.load(std::memory_order_acquire)) {
-    finish(protocol->ErrorResponse(
-        *meta, absl::UnavailableError("the bridge is shutting down"), version));
-    return;
-  }
+  StartCall(*protocol, *method, std::move(*meta), std::move(request.body()), reply);
+}
 
+void ConnectHandler::ServeGet(jsonrpc::HttpRequest& request, Reply& reply) {
+  // A GET is Connect's, answered in Connect's unary JSON error shape until its encoding= is
+  // known.
+  RequestMeta error_meta = *connect_.Match("application/json");
+  if (absl::Status auth = CheckBearerToken(request, options_.token); !auth.ok()) {
+    reply.Error(connect_, error_meta, auth);
+    return;
+  }
+  const rpc::Method* method = FindMethod(request, connect_, error_meta, reply);
+  if (method == nullptr) return;
+  if (method->kind != rpc::MethodKind::kUnary ||
+      method->descriptor->options().idempotency_level() !=
+          google::protobuf::MethodOptions::NO_SIDE_EFFECTS) {
+    // As connect-go: GET is a method the handler does not allow here (405), named in the
+    // Connect error body too.
+    jsonrpc::HttpResponse response = connect_.ErrorResponse(
+        error_meta,
+        absl::UnimplementedError(absl::StrCat(
+            method->full_name, " may have side effects: GET serves only unary methods marked "
+            "idempotency_level = NO_SIDE_EFFECTS (rpc.discover: \"idempotent\": true); POST it")),
+        reply.version());
+    response.result(http::status::method_not_allowed);
+    response.set(http::field::allow, "POST");
+    reply.Send(std::move(response));
+    return;
+  }
+  absl::StatusOr<ConnectGetQuery> query =
+      ParseConnectGetQuery(TargetQuery(View(request.target())));
+  if (!query.ok()) {
+    reply.Error(connect_, error_meta, query.status());
+    return;
+  }
+  std::optional<RequestMeta> meta = connect_.MatchGet(query->encoding);
+  if (!meta.has_value()) {
+    reply.UnsupportedMediaType(
+        query->encoding.empty() ? "(no encoding= query parameter)" : query->encoding,
+        "a Connect GET names its codec in the query: encoding=json or encoding=proto");
+    return;
+  }
+  if (absl::Status read = connect_.ReadGet(request, *query, &*meta); !read.ok()) {
+    reply.Error(connect_, *meta, read);
+    return;
+  }
+  StartCall(connect_, *method, std::move(*meta), std::move(query->message), reply);
+}
+
+const rpc::Method* ConnectHandler::FindMethod(const jsonrpc::HttpRequest& request,
+                                              const Protocol& protocol, const RequestMeta& meta,
+                                              Reply& reply) const {
+  const std::string_view path = jsonrpc::TargetPath(View(request.target()));
+  const rpc::Method* method =
+      path.size() > 1 ? dispatcher_.methods().Find(Absl(path.substr(1))) : nullptr;
+  if (method != nullptr) return method;
+  jsonrpc::HttpResponse response = protocol.ErrorResponse(
+      meta,
+      absl::UnimplementedError(absl::StrCat(
+          "no method ", Absl(path),
+          ": paths are /<package.Service>/<Method>, e.g. /pipebridge.v1.BridgeService/Ping")),
+      reply.version());
+  // As connect-go's mux: an unknown path is 404 (the body still says unimplemented).
+  if (IsConnectUnary(protocol, meta)) response.result(http::status::not_found);
+  reply.Send(std::move(response));
+  return nullptr;
+}
+
+void ConnectHandler::StartCall(const Protocol& protocol, const rpc::Method& method,
+                               RequestMeta meta, std::string body, Reply& reply) {
+  if (shutting_down_.load(std::memory_order_acquire)) {
+    reply.Error(protocol, meta, absl::UnavailableError("the bridge is shutting down"));
+    return;
+  }
+  meta.compress_min_bytes = options_.compress_min_bytes;
   HttpCall::Setup setup;
   setup.dispatcher = &dispatcher_;
-  setup.method = method;
-  setup.protocol = protocol;
-  setup.meta = std::move(*meta);
-  setup.responder = std::move(responder);
+  setup.method = &method;
+  setup.protocol = &protocol;
+  setup.meta = std::move(meta);
+  setup.responder = reply.TakeResponder();
   setup.registry = registry_;
-  setup.http_version = version;
-  setup.origin = cors_origin;
-  setup.token = BearerToken(request);
+  setup.http_version = reply.version();
+  setup.origin = reply.origin();
   setup.max_json_depth = options_.max_json_depth;
-  std::make_shared<HttpCall>(std::move(setup))->Start(std::move(request.body()));
+  setup.max_message_bytes = options_.max_message_bytes;
+  std::make_shared<HttpCall>(std::move(setup))->Start(std::move(body));
 }
 
 void ConnectHandler::Shutdown(absl::Duration grace) {

@@ -5,8 +5,11 @@
 // which has already checked the Host header and bounded the body (max_message_bytes, 413).
 //
 // Per request, in order: OPTIONS is a CORS preflight; an Origin outside the allowlist is 403;
-// other methods than POST are 405; a Content-Type of neither protocol is 415; then the
-// protocol answers in its own terms (unknown method: UNIMPLEMENTED, Connect HTTP 404).
+// other methods than GET and POST are 405; a POST's Content-Type of neither protocol is 415;
+// then the protocol answers in its own terms, the token first (UNAUTHENTICATED, Connect HTTP
+// 401, before anything of the body is read), then the path (unknown method: UNIMPLEMENTED,
+// Connect HTTP 404), the headers, the body. A GET is a Connect unary GET: served for unary
+// methods marked idempotency_level = NO_SIDE_EFFECTS, 405 (Allow: POST) for the others.
 #pragma once
 
 #include <memory>
@@ -23,11 +26,18 @@
 namespace pipebridge::connect {
 
 struct ConnectHandlerOptions {
+  // The server's token (required): every request carries `Authorization: Bearer <token>`.
+  std::string token;
   // Origins a browser page may call from (see origin_policy.h; pass the WebSocket's list).
   std::vector<std::string> allowed_origins;
   bool allow_missing_origin = true;
   // Deepest JSON nesting of a request (the codec's limit).
   int max_json_depth = 64;
+  // Largest request message once decompressed: the HTTP session's body limit
+  // (JsonRpcServerOptions::max_message_bytes), so compression cannot smuggle more past it.
+  size_t max_message_bytes = 16 * 1024 * 1024;
+  // Response messages smaller than this are not compressed, whatever the client accepts.
+  size_t compress_min_bytes = kCompressMinBytes;
 };
 
 class ConnectHandler final : public jsonrpc::HttpHandler {
@@ -47,6 +57,15 @@ class ConnectHandler final : public jsonrpc::HttpHandler {
   int64_t calls_in_flight() const { return registry_->size(); }
 
  private:
+  class Reply;
+  void ServePost(jsonrpc::HttpRequest& request, Reply& reply);
+  void ServeGet(jsonrpc::HttpRequest& request, Reply& reply);
+  // Looks up the method the path names; answers UNIMPLEMENTED (Connect: 404) and returns
+  // nullptr when there is none.
+  const rpc::Method* FindMethod(const jsonrpc::HttpRequest& request, const Protocol& protocol,
+                                const RequestMeta& meta, Reply& reply) const;
+  void StartCall(const Protocol& protocol, const rpc::Method& method, RequestMeta meta,
+                 std::string body, Reply& reply);
   const rpc::Dispatcher& dispatcher_;
   const ConnectHandlerOptions options_;
   const ConnectProtocol connect_;

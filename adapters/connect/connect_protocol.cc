@@ -4,6 +4,8 @@
 #include "absl/strings/str_cat.h"
 #include "adapters/connect/connect_codes.h"
 #include "adapters/connect/envelope.h"
+#include "adapters/connect/gzip.h"
+#include "adapters/connect/request_message.h"
 #include "bridge/rpc/logger.h"
 
 namespace pipebridge::connect {
@@ -17,11 +19,26 @@ std::string_view Field(const HttpRequest& request, std::string_view name) {
   return std::string_view(it->value().data(), it->value().size());
 }
 
+std::optional<std::string_view> OptionalField(const HttpRequest& request, std::string_view name) {
+  auto it = request.find(boost::beast::string_view(name.data(), name.size()));
+  if (it == request.end()) return std::nullopt;
+  return std::string_view(it->value().data(), it->value().size());
+}
+
 HttpResponse NewResponse(http::status status, std::string_view content_type, int version) {
   HttpResponse response(status, version);
   response.set(http::field::content_type,
                boost::beast::string_view(content_type.data(), content_type.size()));
   return response;
+}
+
+absl::Status ReadTimeout(const HttpRequest& request, RequestMeta* meta) {
+  std::string_view timeout = Field(request, "Connect-Timeout-Ms");
+  if (timeout.empty()) return absl::OkStatus();
+  absl::StatusOr<absl::Duration> parsed = ParseConnectTimeout(timeout);
+  if (!parsed.ok()) return parsed.status();
+  meta->timeout = *parsed;
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -71,34 +88,62 @@ absl::Status ConnectProtocol::ReadHeaders(const HttpRequest& request, RequestMet
         absl::StrCat("Connect-Protocol-Version: \"", absl::string_view(version.data(), version.size()),
                      "\" is not supported; this server speaks version 1"));
   }
-  std::string_view encoding =
-      Field(request, meta->enveloped ? "Connect-Content-Encoding" : "Content-Encoding");
-  if (!encoding.empty() && encoding != "identity") {
-    return absl::UnimplementedError(
-        absl::StrCat("compression \"", absl::string_view(encoding.data(), encoding.size()),
-                     "\" is not supported; send uncompressed (identity) requests"));
+  // Unary messages are compressed as HTTP bodies are; stream messages each in its envelope.
+  const std::string_view encoding_header =
+      meta->enveloped ? "Connect-Content-Encoding" : "Content-Encoding";
+  const std::string_view accept_header =
+      meta->enveloped ? "Connect-Accept-Encoding" : "Accept-Encoding";
+  absl::StatusOr<Compression> compression =
+      ParseRequestEncoding(encoding_header, Field(request, encoding_header));
+  if (!compression.ok()) return compression.status();
+  meta->request_compression = *compression;
+  meta->response_compression =
+      ChooseResponseEncoding(OptionalField(request, accept_header), *compression);
+  return ReadTimeout(request, meta);
+}
+
+std::optional<RequestMeta> ConnectProtocol::MatchGet(std::string_view encoding) const {
+  if (encoding == "json") return Match("application/json");
+  if (encoding == "proto") return Match("application/proto");
+  return std::nullopt;
+}
+
+absl::Status ConnectProtocol::ReadGet(const HttpRequest& request, const ConnectGetQuery& query,
+                                      RequestMeta* meta) const {
+  if (query.connect_version.has_value() && *query.connect_version != "v1") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("query parameter connect: \"", *query.connect_version,
+                     "\" is not supported; this server speaks v1"));
   }
-  std::string_view timeout = Field(request, "Connect-Timeout-Ms");
-  if (!timeout.empty()) {
-    absl::StatusOr<absl::Duration> parsed = ParseConnectTimeout(timeout);
-    if (!parsed.ok()) return parsed.status();
-    meta->timeout = *parsed;
-  }
-  return absl::OkStatus();
+  absl::StatusOr<Compression> compression =
+      ParseRequestEncoding("query parameter compression", query.compression);
+  if (!compression.ok()) return compression.status();
+  meta->request_compression = *compression;
+  meta->response_compression =
+      ChooseResponseEncoding(OptionalField(request, "Accept-Encoding"), *compression);
+  return ReadTimeout(request, meta);
 }
 
 absl::StatusOr<std::string_view> ConnectProtocol::RequestMessage(const RequestMeta& meta,
-                                                                 std::string& body) const {
-  if (!meta.enveloped) return std::string_view(body);
-  absl::StatusOr<Envelope> envelope = ParseSingleEnvelope(body);
-  if (!envelope.ok()) return envelope.status();
-  return envelope->payload;
+                                                                 std::string& body,
+                                                                 size_t max_message_bytes) const {
+  if (!meta.enveloped) {
+    return BareRequestMessage(body, meta.request_compression, max_message_bytes);
+  }
+  return EnvelopedRequestMessage(body, meta.request_compression, "Connect-Content-Encoding",
+                                 max_message_bytes);
 }
 
 HttpResponse ConnectProtocol::UnaryResponse(const RequestMeta& meta, std::string message,
                                             int version) const {
   HttpResponse response = NewResponse(http::status::ok, meta.response_content_type, version);
-  response.body() = std::move(message);
+  if (meta.response_compression == Compression::kGzip &&
+      message.size() >= meta.compress_min_bytes) {
+    response.set(http::field::content_encoding, "gzip");
+    response.body() = Gzip(message);
+  } else {
+    response.body() = std::move(message);
+  }
   return response;
 }
 
@@ -116,22 +161,33 @@ HttpResponse ConnectProtocol::ErrorResponse(const RequestMeta& meta, const absl:
     // A stream that failed before its first message is still a stream: HTTP 200 and the error
     // in the end-of-stream message (the Connect specification's streaming responses).
     HttpResponse response = NewResponse(http::status::ok, meta.response_content_type, version);
+    response.set("Connect-Accept-Encoding", kAcceptEncodings);
     response.body() = StreamEnd(meta, status);
     return response;
   }
   HttpResponse response(static_cast<http::status>(ConnectCodeToHttp(status.code())), version);
   response.set(http::field::content_type, "application/json");
+  response.set(http::field::accept_encoding, kAcceptEncodings);
   AppendConnectError(status, &response.body());
   return response;
 }
 
 HttpResponse ConnectProtocol::StreamHeader(const RequestMeta& meta, int version) const {
-  return NewResponse(http::status::ok, meta.response_content_type, version);
+  HttpResponse response = NewResponse(http::status::ok, meta.response_content_type, version);
+  if (meta.response_compression == Compression::kGzip) {
+    response.set("Connect-Content-Encoding", "gzip");
+  }
+  return response;
 }
 
 std::string ConnectProtocol::StreamMessage(const RequestMeta& meta,
                                            std::string_view message) const {
   std::string out;
+  if (meta.response_compression == Compression::kGzip &&
+      message.size() >= meta.compress_min_bytes) {
+    AppendEnvelope(kFlagCompressed, Gzip(message), &out);
+    return out;
+  }
   out.reserve(kEnvelopeHeaderBytes + message.size());
   AppendEnvelope(0, message, &out);
   return out;

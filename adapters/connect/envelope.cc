@@ -36,14 +36,11 @@ absl::StatusOr<Envelope> ParseSingleEnvelope(std::string_view body) {
                      kEnvelopeHeaderBytes + size, "; a unary or server-streaming request holds "
                      "exactly one message"));
   }
-  if (envelope.flags & kFlagCompressed) {
-    return absl::UnimplementedError(
-        "the request message is compressed; this server supports no compression (identity)");
-  }
-  if (envelope.flags != 0) {
+  if ((envelope.flags & ~kFlagCompressed) != 0) {
     return absl::InvalidArgumentError(absl::StrCat("invalid envelope: flags 0x",
                                                    absl::Hex(envelope.flags),
-                                                   " on a request message (expected 0)"));
+                                                   " on a request message (expected 0, or 0x1 "
+                                                   "for a compressed one)"));
   }
   envelope.payload = body.substr(kEnvelopeHeaderBytes, size);
   return envelope;

@@ -23,11 +23,10 @@ struct Envelope {
 // Appends one envelope holding `payload` to `out`.
 void AppendEnvelope(uint8_t flags, std::string_view payload, std::string* out);
 
-// The request body of a unary or server-streaming call: exactly one uncompressed message
-// envelope. INVALID_ARGUMENT naming the problem and its byte offset otherwise (a truncated
-// prefix, a length past the end, trailing bytes, a second message); UNIMPLEMENTED for a
-// compressed message (no compression is negotiated, so a client setting the flag is wrong
-// about what the server supports).
+// The request body of a unary or server-streaming call: exactly one message envelope, whose
+// flags may only say "compressed" (0x01; whether that is allowed is the caller's question).
+// INVALID_ARGUMENT naming the problem and its byte offset otherwise (a truncated prefix, a
+// length past the end, trailing bytes, a second message, another flag).
 absl::StatusOr<Envelope> ParseSingleEnvelope(std::string_view body);
 
 }  // namespace pipebridge::connect

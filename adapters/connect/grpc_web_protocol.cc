@@ -3,6 +3,9 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "adapters/connect/envelope.h"
+#include "adapters/connect/grpc_web_text.h"
+#include "adapters/connect/gzip.h"
+#include "adapters/connect/request_message.h"
 
 namespace pipebridge::connect {
 namespace {
@@ -106,12 +109,15 @@ std::string PercentEncodeGrpcMessage(std::string_view message) {
 }
 
 absl::Status GrpcWebProtocol::ReadHeaders(const HttpRequest& request, RequestMeta* meta) const {
-  std::string_view encoding = Field(request, "grpc-encoding");
-  if (!encoding.empty() && encoding != "identity") {
-    return absl::UnimplementedError(
-        absl::StrCat("grpc-encoding \"", absl::string_view(encoding.data(), encoding.size()),
-                     "\" is not supported; send uncompressed (identity) messages"));
+  absl::StatusOr<Compression> compression =
+      ParseRequestEncoding("grpc-encoding", Field(request, "grpc-encoding"));
+  if (!compression.ok()) return compression.status();
+  meta->request_compression = *compression;
+  std::optional<std::string_view> accept;
+  if (auto it = request.find("grpc-accept-encoding"); it != request.end()) {
+    accept = std::string_view(it->value().data(), it->value().size());
   }
+  meta->response_compression = ChooseResponseEncoding(accept, *compression);
   std::string_view timeout = Field(request, "grpc-timeout");
   if (!timeout.empty()) {
     absl::StatusOr<absl::Duration> parsed = ParseGrpcTimeout(timeout);
@@ -122,24 +128,21 @@ absl::Status GrpcWebProtocol::ReadHeaders(const HttpRequest& request, RequestMet
 }
 
 absl::StatusOr<std::string_view> GrpcWebProtocol::RequestMessage(const RequestMeta& meta,
-                                                                 std::string& body) const {
+                                                                 std::string& body,
+                                                                 size_t max_message_bytes) const {
   if (meta.text) {
     std::string decoded;
-    if (!absl::Base64Unescape(body, &decoded)) {
-      return absl::InvalidArgumentError(
-          "the application/grpc-web-text body is not valid base64");
-    }
+    if (absl::Status status = DecodeGrpcWebText(body, &decoded); !status.ok()) return status;
     body = std::move(decoded);
   }
-  absl::StatusOr<Envelope> envelope = ParseSingleEnvelope(body);
-  if (!envelope.ok()) return envelope.status();
-  return envelope->payload;
+  return EnvelopedRequestMessage(body, meta.request_compression, "grpc-encoding",
+                                 max_message_bytes);
 }
 
 HttpResponse GrpcWebProtocol::UnaryResponse(const RequestMeta& meta, std::string message,
                                             int version) const {
   HttpResponse response = StreamHeader(meta, version);
-  response.body() = Frame(meta, 0, message);
+  response.body() = StreamMessage(meta, message);
   response.body().append(StreamEnd(meta, absl::OkStatus()));
   return response;
 }
@@ -148,7 +151,9 @@ HttpResponse GrpcWebProtocol::ErrorResponse(const RequestMeta& meta, const absl:
                                             int version) const {
   // Trailers-only: the status in the headers and no body, as gRPC answers a call that fails
   // before any message.
-  HttpResponse response = StreamHeader(meta, version);
+  HttpResponse response(http::status::ok, version);
+  response.set(http::field::content_type, meta.response_content_type);
+  response.set("grpc-accept-encoding", kAcceptEncodings);
   response.set("grpc-status", std::to_string(static_cast<int>(status.code())));
   if (!status.ok()) response.set("grpc-message", PercentEncodeGrpcMessage(Message(status)));
   return response;
@@ -157,11 +162,16 @@ HttpResponse GrpcWebProtocol::ErrorResponse(const RequestMeta& meta, const absl:
 HttpResponse GrpcWebProtocol::StreamHeader(const RequestMeta& meta, int version) const {
   HttpResponse response(http::status::ok, version);
   response.set(http::field::content_type, meta.response_content_type);
+  if (meta.response_compression == Compression::kGzip) response.set("grpc-encoding", "gzip");
   return response;
 }
 
 std::string GrpcWebProtocol::StreamMessage(const RequestMeta& meta,
                                            std::string_view message) const {
+  if (meta.response_compression == Compression::kGzip &&
+      message.size() >= meta.compress_min_bytes) {
+    return Frame(meta, kFlagCompressed, Gzip(message));
+  }
   return Frame(meta, 0, message);
 }
 

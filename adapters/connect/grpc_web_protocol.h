@@ -14,8 +14,8 @@ class GrpcWebProtocol final : public Protocol {
   std::optional<RequestMeta> Match(std::string_view media_type) const override;
   bool Serves(const RequestMeta& meta, rpc::MethodKind kind) const override;
   absl::Status ReadHeaders(const HttpRequest& request, RequestMeta* meta) const override;
-  absl::StatusOr<std::string_view> RequestMessage(const RequestMeta& meta,
-                                                  std::string& body) const override;
+  absl::StatusOr<std::string_view> RequestMessage(const RequestMeta& meta, std::string& body,
+                                                  size_t max_message_bytes) const override;
   HttpResponse UnaryResponse(const RequestMeta& meta, std::string message,
                              int version) const override;
   HttpResponse ErrorResponse(const RequestMeta& meta, const absl::Status& status,

@@ -21,7 +21,8 @@ HttpCall::~HttpCall() = default;
 void HttpCall::Start(std::string body) {
   self_ = shared_from_this();
   setup_.registry->Add(this, self_);
-  absl::StatusOr<std::string_view> message = setup_.protocol->RequestMessage(setup_.meta, body);
+  absl::StatusOr<std::string_view> message =
+      setup_.protocol->RequestMessage(setup_.meta, body, setup_.max_message_bytes);
   absl::Status decoded = message.ok() ? DecodeMessage(setup_.meta.codec, *message,
                                                       setup_.max_json_depth, request_.get())
                                       : message.status();
@@ -31,7 +32,7 @@ void HttpCall::Start(std::string body) {
     Release();
     return;
   }
-  ctx_.set_token(std::move(setup_.token));
+  ctx_.identity().authenticated = true;  // by the handler's CheckBearerToken
   if (setup_.meta.timeout.has_value()) ctx_.set_requested_timeout(*setup_.meta.timeout);
   if (streaming()) {
     StartStream();

@@ -34,13 +34,14 @@ class HttpCall final : public rpc::ServerStream, public std::enable_shared_from_
     std::shared_ptr<CallRegistry> registry;
     int http_version = 11;
     std::string origin;  // allowed Origin of a browser request, for CORS headers; else empty
-    std::string token;   // from Authorization: Bearer
     int max_json_depth = 64;
+    size_t max_message_bytes = 16 * 1024 * 1024;  // of the decompressed request message
   };
   explicit HttpCall(Setup setup);
   ~HttpCall() override;
 
-  // Decodes `body` and runs the call. On the strand, once.
+  // Decodes `body` and runs the call, as the caller authenticated (the handler checked the
+  // token before reading the body). On the strand, once.
   void Start(std::string body);
 
   // The deadline passed, the client went away or the server shuts down: answers with `status`

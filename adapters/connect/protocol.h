@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "adapters/connect/codec.h"
+#include "adapters/connect/compression.h"
 #include "adapters/jsonrpc/http_handler.h"
 #include "bridge/rpc/method_table.h"
 
@@ -29,6 +30,11 @@ struct RequestMeta {
   std::string response_content_type;
   // Connect-Timeout-Ms / grpc-timeout.
   std::optional<absl::Duration> timeout;
+  // The request message's compression, and the one chosen for the response's messages.
+  Compression request_compression = Compression::kIdentity;
+  Compression response_compression = Compression::kIdentity;
+  // Response messages smaller than this go uncompressed (ConnectHandlerOptions).
+  size_t compress_min_bytes = kCompressMinBytes;
 };
 
 class Protocol {
@@ -41,16 +47,21 @@ class Protocol {
   // Whether a request of this media type may call a method of `kind` (415 otherwise).
   virtual bool Serves(const RequestMeta& meta, rpc::MethodKind kind) const = 0;
   // Reads the protocol's request headers (timeout, version, compression) into `meta`:
-  // INVALID_ARGUMENT for a malformed one naming it, UNIMPLEMENTED for a compression.
+  // INVALID_ARGUMENT for a malformed one naming it, UNIMPLEMENTED for an unsupported
+  // compression (listing the supported ones).
   virtual absl::Status ReadHeaders(const HttpRequest& request, RequestMeta* meta) const = 0;
-  // The request message's encoded bytes, from `body` (which it may decode in place).
+  // The request message's encoded bytes, from `body` (which it may decode and decompress in
+  // place); decompressed, at most `max_message_bytes` (RESOURCE_EXHAUSTED beyond).
   virtual absl::StatusOr<std::string_view> RequestMessage(const RequestMeta& meta,
-                                                          std::string& body) const = 0;
+                                                          std::string& body,
+                                                          size_t max_message_bytes) const = 0;
 
-  // A unary call's success, carrying the encoded response message.
+  // A unary call's success, carrying the encoded response message (compressed here when
+  // meta.response_compression says so and it is large enough).
   virtual HttpResponse UnaryResponse(const RequestMeta& meta, std::string message,
                                      int version) const = 0;
-  // A call that failed before any response message was sent (unary or streaming).
+  // A call that failed before any response message was sent (unary or streaming). Names the
+  // supported compressions (the protocol's accept-encoding header) for the client's next try.
   virtual HttpResponse ErrorResponse(const RequestMeta& meta, const absl::Status& status,
                                      int version) const = 0;
   // A stream: the response header, each message's bytes on the wire, and the end.

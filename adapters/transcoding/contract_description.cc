@@ -4,6 +4,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "adapters/transcoding/contract_docs.h"
+#include "google/protobuf/descriptor.pb.h"
 #include "nlohmann/json.hpp"
 
 namespace pipebridge::transcoding {
@@ -201,6 +202,9 @@ std::string DescribeContract(const std::vector<const pb::ServiceDescriptor*>& se
       Json entry = {{"name", method.name()},
                     {"method", service->full_name() + "/" + method.name()},
                     {"kind", KindOf(method)},
+                    // Connect serves these over GET too (option idempotency_level).
+                    {"idempotent", method.options().idempotency_level() ==
+                                       pb::MethodOptions::NO_SIDE_EFFECTS},
                     {"request", method.input_type()->full_name()},
                     {"response", method.output_type()->full_name()}};
       Describe(entry, ContractComment(method));

@@ -184,6 +184,8 @@ absl::StatusOr<std::unique_ptr<BridgeServer>> BridgeServer::Start(const ServerCo
     if (config.http_port >= 0) {
       // Connect and gRPC-Web share the HTTP port and the WebSocket's Origin allowlist.
       connect::ConnectHandlerOptions connect_options;
+      connect_options.token = server->token_;
+      connect_options.max_message_bytes = json_options.max_message_bytes;
       connect_options.allowed_origins = json_options.allowed_origins;
       connect_options.allow_missing_origin = json_options.allow_missing_origin;
       connect_options.max_json_depth = json_options.max_depth;

@@ -274,11 +274,11 @@ TEST_F(ConnectTest, BadHeadersAreInvalidArgumentOrUnimplemented) {
                                        "Connect-Protocol-Version: 2\r\n"));
   ASSERT_TRUE(version);
   EXPECT_EQ(version->status, 400);
-  auto gzip = RoundTrip(PostRequest(port(), kEchoPath, "application/json", "{}",
-                                    "Content-Encoding: gzip\r\n"));
-  ASSERT_TRUE(gzip);
-  EXPECT_EQ(gzip->status, 501);
-  EXPECT_EQ(json::parse(gzip->body)["code"], "unimplemented");
+  auto brotli = RoundTrip(PostRequest(port(), kEchoPath, "application/json", "{}",
+                                      "Content-Encoding: br\r\n"));
+  ASSERT_TRUE(brotli);
+  EXPECT_EQ(brotli->status, 501);
+  EXPECT_EQ(json::parse(brotli->body)["code"], "unimplemented");
 }
 
 TEST_F(ConnectTest, ClientClosingAStreamCancelsItsHandler) {

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "bridge/rpc/auth_interceptor.h"
 #include "bridge/rpc/deadline_interceptor.h"
+#include "pipebridge/v1/bridge.pb.h"
 
 namespace pipebridge::connect::testing {
 
@@ -163,6 +164,14 @@ std::string PostRequest(int port, absl::string_view path, absl::string_view cont
   return request;
 }
 
+std::string GetRequest(int port, absl::string_view target, absl::string_view extra_headers,
+                       absl::string_view token) {
+  std::string request = absl::StrCat("GET ", target, " HTTP/1.1\r\nHost: 127.0.0.1:", port, "\r\n");
+  if (!token.empty()) absl::StrAppend(&request, "Authorization: Bearer ", token, "\r\n");
+  absl::StrAppend(&request, extra_headers, "\r\n");
+  return request;
+}
+
 std::string Envelope(uint8_t flags, absl::string_view payload) {
   const auto size = static_cast<uint32_t>(payload.size());
   std::string out;
@@ -194,6 +203,18 @@ std::optional<std::vector<Frame>> SplitEnvelopes(absl::string_view body) {
 
 void ConnectTest::SetUp() {
   ASSERT_TRUE(pipebridge::testing::RegisterTestService(table_, probe_).ok());
+  ASSERT_TRUE(table_.AddService(pipebridge::v1::PingRequest::descriptor()->file()->FindServiceByName(
+                                    "BridgeService"))
+                  .ok());
+  // Ping as the contract declares it (NO_SIDE_EFFECTS), echoing as the real handler does.
+  ASSERT_TRUE((table_.SetUnary<pipebridge::v1::PingRequest, pipebridge::v1::PingResponse>(
+                   "pipebridge.v1.BridgeService/Ping",
+                   [](rpc::CallContext&, const pipebridge::v1::PingRequest& request,
+                      pipebridge::v1::PingResponse* response) {
+                     response->set_payload(request.payload());
+                     return absl::OkStatus();
+                   }))
+                  .ok());
   std::vector<std::unique_ptr<rpc::Interceptor>> chain;
   chain.push_back(std::make_unique<rpc::AuthInterceptor>(kToken));
   chain.push_back(std::make_unique<rpc::DeadlineInterceptor>(rpc::DeadlinePolicy{}));
@@ -220,6 +241,9 @@ void ConnectTest::StartServer(jsonrpc::JsonRpcServerOptions options) {
   if (server_) server_->Shutdown(absl::Seconds(1));
   server_.reset();
   ConnectHandlerOptions connect_options;
+  connect_options.token = options.token;
+  connect_options.max_message_bytes = options.max_message_bytes;
+  connect_options.compress_min_bytes = compress_min_bytes_;
   connect_options.allowed_origins = options.allowed_origins;
   connect_options.allow_missing_origin = options.allow_missing_origin;
   connect_options.max_json_depth = options.max_depth;

@@ -25,6 +25,8 @@ inline constexpr char kToken[] = "test-token";
 inline constexpr char kEchoPath[] = "/pipebridge.testing.v1.TestService/Echo";
 inline constexpr char kCountPath[] = "/pipebridge.testing.v1.TestService/Count";
 inline constexpr char kChatPath[] = "/pipebridge.testing.v1.TestService/Chat";
+// The contract's BridgeService/Ping is served too: it is marked NO_SIDE_EFFECTS (GET).
+inline constexpr char kPingPath[] = "/pipebridge.v1.BridgeService/Ping";
 
 struct HttpReply {
   int status = 0;
@@ -67,6 +69,11 @@ std::string PostRequest(int port, absl::string_view path, absl::string_view cont
                         absl::string_view body, absl::string_view extra_headers = "",
                         absl::string_view token = kToken);
 
+// "GET <target> HTTP/1.1" with Host, the bearer token (unless `token` is empty) and
+// `extra_headers` (each "Name: value\r\n").
+std::string GetRequest(int port, absl::string_view target, absl::string_view extra_headers = "",
+                       absl::string_view token = kToken);
+
 // One envelope (flags, big-endian length, payload); and the envelopes of a body.
 std::string Envelope(uint8_t flags, absl::string_view payload);
 struct Frame {
@@ -87,6 +94,9 @@ class ConnectTest : public ::testing::Test {
   std::optional<HttpReply> RoundTrip(const std::string& request);
   static bool WaitFor(const std::function<bool()>& predicate,
                       absl::Duration timeout = absl::Seconds(5));
+
+  // Read by StartServer: response messages from this size are compressed when accepted.
+  size_t compress_min_bytes_ = kCompressMinBytes;
 
   rpc::Logger logger_{rpc::LogLevel::kError};
   rpc::MethodTable table_;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/escaping.h"
+#include "adapters/connect/grpc_web_text.h"
 #include "nlohmann/json.hpp"
 #include "pipebridge/testing/v1/test_service.pb.h"
 #include "tests/connect/connect_test_fixture.h"
@@ -76,6 +77,35 @@ TEST_F(ConnectTest, GrpcWebTextIsBase64BothWays) {
   auto bad = RoundTrip(PostRequest(port(), kEchoPath, "application/grpc-web-text", "!!notb64"));
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->header("grpc-status"), "3");
+}
+
+TEST_F(ConnectTest, GrpcWebTextBodyOfSeveralPaddedChunks) {
+  // A browser writing the request in pieces base64s each piece on its own: padding then
+  // appears inside the body ("AAAAAA==" + "CgVj..." + ...).
+  const std::string frame = EchoBody("chunked text");
+  const std::string body = absl::Base64Escape(frame.substr(0, 4)) +
+                           absl::Base64Escape(frame.substr(4, 5)) +
+                           absl::Base64Escape(frame.substr(9));
+  ASSERT_NE(body.find('='), body.size() - 1) << "padding inside the body";
+  auto reply = RoundTrip(PostRequest(port(), kEchoPath, "application/grpc-web-text", body));
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->header("grpc-status"), "") << reply->header("grpc-message");
+  // The response is padded runs too: decoded by the same reader.
+  std::string decoded;
+  ASSERT_TRUE(DecodeGrpcWebText(reply->body, &decoded).ok());
+  auto frames = SplitEnvelopes(decoded);
+  ASSERT_TRUE(frames && frames->size() == 2);
+  tv1::EchoResponse response;
+  ASSERT_TRUE(response.ParseFromString((*frames)[0].payload));
+  EXPECT_EQ(response.text(), "chunked text");
+
+  auto broken = RoundTrip(PostRequest(port(), kEchoPath, "application/grpc-web-text",
+                                      body.substr(0, 8) + "*" + body.substr(8)));
+  ASSERT_TRUE(broken);
+  EXPECT_EQ(broken->header("grpc-status"), "3");
+  EXPECT_EQ(broken->header("grpc-message"),
+            "the application/grpc-web-text body is not base64: invalid character '*' at offset 8");
 }
 
 TEST_F(ConnectTest, GrpcWebServerStream) {

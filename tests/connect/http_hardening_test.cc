@@ -76,11 +76,11 @@ TEST_F(HttpHardeningTest, OversizedBodyIs413) {
 }
 
 TEST_F(HttpHardeningTest, OtherMethodsAre405) {
-  auto reply = RoundTrip(absl::StrCat("GET ", kEchoPath, " HTTP/1.1\r\nHost: 127.0.0.1:", port(),
-                                      "\r\n\r\n"));
+  auto reply = RoundTrip(absl::StrCat("DELETE ", kEchoPath, " HTTP/1.1\r\nHost: 127.0.0.1:",
+                                      port(), "\r\n\r\n"));
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->status, 405);
-  EXPECT_EQ(reply->header("allow"), "POST, OPTIONS");
+  EXPECT_EQ(reply->header("allow"), "GET, POST, OPTIONS");
 }
 
 TEST_F(HttpHardeningTest, ForeignHostIs403) {

@@ -146,6 +146,37 @@ TEST(ContractDescriptionTest, ListsEveryMethodWithItsKindAndTypes) {
   EXPECT_EQ((*FindMethod(document, "pipebridge.v1.HostService/Attach"))["kind"], "bidi_streaming");
 }
 
+TEST(ContractDescriptionTest, MarksExactlyTheSideEffectFreeMethodsIdempotent) {
+  Json document = Document();
+  std::vector<std::string> idempotent;
+  for (const Json& service : document["services"]) {
+    for (const Json& method : service["methods"]) {
+      ASSERT_TRUE(method["idempotent"].is_boolean()) << method["method"];
+      if (method["idempotent"].get<bool>()) idempotent.push_back(method["method"]);
+    }
+  }
+  // Reads only: what Connect serves over GET. Writes, invocations and streams are not.
+  const std::vector<std::string> expected = {
+      "pipebridge.v1.BridgeService/GetInfo",       "pipebridge.v1.BridgeService/Ping",
+      "pipebridge.v1.ContextService/FromPath",     "pipebridge.v1.ContextService/FromEntity",
+      "pipebridge.v1.ContextService/ToFields",     "pipebridge.v1.ContextService/Serialize",
+      "pipebridge.v1.ContextService/Deserialize",  "pipebridge.v1.EntityService/Find",
+      "pipebridge.v1.EntityService/Get",           "pipebridge.v1.EntityService/Schema",
+      "pipebridge.v1.EntityService/Summarize",     "pipebridge.v1.EventService/List",
+      "pipebridge.v1.HostService/ListHosts",       "pipebridge.v1.PublishService/Get",
+      "pipebridge.v1.PublishService/FindLatest",   "pipebridge.v1.PublishService/Find",
+      "pipebridge.v1.PublishService/Upstream",     "pipebridge.v1.PublishService/Downstream",
+      "pipebridge.v1.PublishService/StaleIfRepublished",
+      "pipebridge.v1.TemplateService/ListTemplates", "pipebridge.v1.TemplateService/Apply",
+      "pipebridge.v1.TemplateService/Parse",       "pipebridge.v1.TemplateService/Match",
+      "pipebridge.v1.TemplateService/Explain",     "pipebridge.v1.TemplateService/Validate",
+      "pipebridge.v1.TemplateService/MissingKeys"};
+  std::sort(idempotent.begin(), idempotent.end());
+  std::vector<std::string> sorted = expected;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(idempotent, sorted);
+}
+
 TEST(ContractDescriptionTest, DescriptionsAreTheProtoComments) {
   Json document = Document();
   EXPECT_EQ((*FindMethod(document, "pipebridge.v1.EntityService/Find"))["description"],
