@@ -1,6 +1,6 @@
 // The only file that touches gRPC's internal method API (grpc::internal::*): the stable
-// public alternative, grpc::CallbackGenericService, would hide the services from reflection
-// and route every method through one handler with a string lookup.
+// public alternative, grpc::CallbackGenericService, would route every method through one
+// handler with a string lookup.
 #include "adapters/grpc/generic_service.h"
 
 #include <grpcpp/impl/codegen/server_callback_handlers.h>
@@ -19,9 +19,10 @@ using grpc::CallbackServerContext;
 
 class GenericService : public grpc::Service {
  public:
-  GenericService(const rpc::Dispatcher& dispatcher, const google::protobuf::ServiceDescriptor* service) {
+  GenericService(const rpc::Dispatcher& dispatcher, const rpc::MethodTable& methods,
+                 const google::protobuf::ServiceDescriptor* service) {
     int index = 0;
-    for (const auto& owned : dispatcher.methods().methods()) {
+    for (const auto& owned : methods.methods()) {
       const rpc::Method* method = owned.get();
       if (method->descriptor->service() != service) continue;
       // gRPC keeps the name pointer; Method::grpc_path lives as long as the table. The
@@ -64,10 +65,11 @@ class GenericService : public grpc::Service {
 
 }  // namespace
 
-std::vector<std::unique_ptr<grpc::Service>> MakeGenericServices(const rpc::Dispatcher& dispatcher) {
+std::vector<std::unique_ptr<grpc::Service>> MakeGenericServices(const rpc::Dispatcher& dispatcher,
+                                                                const rpc::MethodTable& methods) {
   std::vector<std::unique_ptr<grpc::Service>> services;
-  for (const auto* service : dispatcher.methods().services()) {
-    services.push_back(std::make_unique<GenericService>(dispatcher, service));
+  for (const auto* service : methods.services()) {
+    services.push_back(std::make_unique<GenericService>(dispatcher, methods, service));
   }
   return services;
 }

@@ -1,7 +1,6 @@
 // Native gRPC services generic over the method table: one grpc::Service per service of the
 // contract, every method a raw (ByteBuffer) callback method that dispatches through the
-// interceptor chain. Costs the same as a generated typed service, and server reflection
-// still lists the services.
+// interceptor chain. Costs the same as a generated typed service.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -14,8 +13,10 @@
 
 namespace pipebridge::grpc_adapter {
 
-// One grpc::Service per service in the dispatcher's method table. The dispatcher must
-// outlive the services.
-std::vector<std::unique_ptr<grpc::Service>> MakeGenericServices(const rpc::Dispatcher& dispatcher);
+// One grpc::Service per service of `methods` (the dispatcher's own table, or the listener's
+// transport-only methods), each call dispatched through `dispatcher`. Both must outlive the
+// services.
+std::vector<std::unique_ptr<grpc::Service>> MakeGenericServices(const rpc::Dispatcher& dispatcher,
+                                                                const rpc::MethodTable& methods);
 
 }  // namespace pipebridge::grpc_adapter

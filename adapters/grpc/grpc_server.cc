@@ -8,9 +8,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/health_check_service_interface.h>
-
 #include "absl/strings/str_cat.h"
 #include "adapters/grpc/generic_service.h"
 
@@ -75,12 +72,9 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(const rpc::Dispatc
   if (absl::Status usable = CheckCanListen(options.host, options.port); !usable.ok()) {
     return usable;
   }
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-
   std::unique_ptr<GrpcServer> server(new GrpcServer());
   server->host_ = options.host;
-  server->services_ = MakeGenericServices(dispatcher);
+  if (absl::Status added = server->AddTransportServices(dispatcher); !added.ok()) return added;
 
   grpc::ServerBuilder builder;
   // Without this a second server could bind the same port and steal half the calls.
@@ -98,12 +92,29 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(const rpc::Dispatc
   return server;
 }
 
+absl::Status GrpcServer::AddTransportServices(const rpc::Dispatcher& dispatcher) {
+  if (absl::Status added = health_.AddTo(transport_methods_); !added.ok()) return added;
+  if (absl::Status added = reflection_.AddTo(transport_methods_); !added.ok()) return added;
+  std::vector<std::string> names;
+  const rpc::MethodTable* tables[] = {&dispatcher.methods(), &transport_methods_};
+  for (const rpc::MethodTable* table : tables) {
+    for (const auto* service : table->services()) {
+      names.push_back(service->full_name());
+      health_.AddServiceName(service->full_name());
+    }
+    for (auto& service : MakeGenericServices(dispatcher, *table)) services_.push_back(std::move(service));
+  }
+  reflection_.set_service_names(std::move(names));
+  return absl::OkStatus();
+}
+
 GrpcServer::~GrpcServer() { Shutdown(absl::ZeroDuration()); }
 
 std::string GrpcServer::address() const { return HostPort(host_, port_); }
 
 void GrpcServer::Shutdown(absl::Duration grace) {
   if (server_ == nullptr) return;
+  health_.SetNotServing();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
   server_.reset();

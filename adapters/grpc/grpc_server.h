@@ -1,5 +1,5 @@
 // The native gRPC listener: the contract's services (generic over the method table),
-// grpc.health.v1 and server reflection.
+// grpc.health.v1 and server reflection (our own callback methods: see health_service.h).
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -11,7 +11,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "adapters/grpc/health_service.h"
+#include "adapters/grpc/reflection_service.h"
 #include "bridge/rpc/dispatcher.h"
+#include "bridge/rpc/method_table.h"
 
 namespace pipebridge::grpc_adapter {
 
@@ -36,12 +39,19 @@ class GrpcServer {
   // "127.0.0.1:47731"
   std::string address() const;
 
-  // Stops accepting calls, lets in-flight calls finish for up to `grace`, cancels the rest.
+  // Tells health watchers the bridge is going, stops accepting calls, lets in-flight calls
+  // finish for up to `grace`, cancels the rest.
   void Shutdown(absl::Duration grace);
 
  private:
   GrpcServer() = default;
+  absl::Status AddTransportServices(const rpc::Dispatcher& dispatcher);
 
+  // Methods only this listener serves (health, reflection), through the same dispatcher as
+  // the contract's: what the other transports never see.
+  rpc::MethodTable transport_methods_;
+  HealthService health_;
+  ReflectionService reflection_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   std::string host_;

@@ -1,5 +1,7 @@
 #include "bridge/rpc/auth_interceptor.h"
 
+#include "bridge/rpc/method_table.h"
+
 namespace pipebridge::rpc {
 
 bool TokensEqual(absl::string_view a, absl::string_view b) {
@@ -13,6 +15,7 @@ bool TokensEqual(absl::string_view a, absl::string_view b) {
 
 absl::Status AuthInterceptor::OnCallStart(CallContext& ctx) {
   if (ctx.identity().authenticated) return absl::OkStatus();
+  if (ctx.method().access == Access::kPublic) return absl::OkStatus();
   if (ctx.token().empty()) {
     return absl::UnauthenticatedError(
         "no token: every call needs the token from the bridge's discovery file "

@@ -12,8 +12,9 @@ namespace pipebridge::rpc {
 class AuthInterceptor : public Interceptor {
  public:
   explicit AuthInterceptor(std::string token) : token_(std::move(token)) {}
-  // OK when the transport already authenticated the connection (identity().authenticated)
-  // or the call's token equals the server's; UNAUTHENTICATED otherwise.
+  // OK when the transport already authenticated the connection (identity().authenticated),
+  // the method is public (Access::kPublic) or the call's token equals the server's;
+  // UNAUTHENTICATED otherwise. A public call stays unauthenticated.
   absl::Status OnCallStart(CallContext& ctx) override;
 
  private:

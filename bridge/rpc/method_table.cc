@@ -18,7 +18,8 @@ absl::Status Unimplemented(const Method& method) {
 
 }  // namespace
 
-absl::Status MethodTable::AddService(const google::protobuf::ServiceDescriptor* service) {
+absl::Status MethodTable::AddService(const google::protobuf::ServiceDescriptor* service,
+                                     Access access) {
   for (const auto* existing : services_) {
     if (existing == service) {
       return absl::AlreadyExistsError(absl::StrCat("service ", service->full_name(), " added twice"));
@@ -35,6 +36,7 @@ absl::Status MethodTable::AddService(const google::protobuf::ServiceDescriptor* 
     method->full_name = absl::StrCat(service->full_name(), "/", descriptor->name());
     method->grpc_path = absl::StrCat("/", method->full_name);
     method->descriptor = descriptor;
+    method->access = access;
     method->kind = descriptor->client_streaming()   ? MethodKind::kBidiStreaming
                    : descriptor->server_streaming() ? MethodKind::kServerStreaming
                                                     : MethodKind::kUnary;

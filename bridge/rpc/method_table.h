@@ -21,6 +21,10 @@ namespace pipebridge::rpc {
 
 enum class MethodKind { kUnary, kServerStreaming, kBidiStreaming };
 
+// Who may call a method: everyone with the bridge's token, or anyone (grpc.health.v1 only:
+// launchers and supervisors probe health before they know the token).
+enum class Access { kToken, kPublic };
+
 // Completes a unary call. Called exactly once, from any thread.
 using UnaryDone = std::function<void(absl::Status)>;
 using UnaryHandler =
@@ -38,6 +42,7 @@ struct Method {
   std::string grpc_path;
   const google::protobuf::MethodDescriptor* descriptor = nullptr;
   MethodKind kind = MethodKind::kUnary;
+  Access access = Access::kToken;
   const google::protobuf::Message* request_prototype = nullptr;
   const google::protobuf::Message* response_prototype = nullptr;
   // Exactly the one matching `kind` is set.
@@ -55,7 +60,8 @@ class MethodTable {
   // Adds every method of `service`, each answering UNIMPLEMENTED until a handler is set.
   // Client-streaming methods are refused (the contract has none). ALREADY_EXISTS when the
   // service was added before.
-  absl::Status AddService(const google::protobuf::ServiceDescriptor* service);
+  absl::Status AddService(const google::protobuf::ServiceDescriptor* service,
+                          Access access = Access::kToken);
 
   // nullptr when no such method.
   const Method* Find(absl::string_view full_name) const;

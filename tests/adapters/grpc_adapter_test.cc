@@ -1,5 +1,5 @@
 // The native gRPC transport over a real loopback socket: every call kind, the interceptor
-// chain, cancellation, bad payloads, health and the service list reflection serves.
+// chain, cancellation, bad payloads (health and reflection: grpc_standard_services_test).
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -8,48 +8,20 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/synchronization/notification.h"
-#include "adapters/grpc/grpc_server.h"
-#include "bridge/rpc/auth_interceptor.h"
-#include "bridge/rpc/deadline_interceptor.h"
-#include "bridge/rpc/dispatcher.h"
 #include "pipebridge/testing/v1/test_service.grpc.pb.h"
-#include "tests/testing/test_service.h"
+#include "tests/adapters/grpc_server_fixture.h"
 
 namespace pipebridge::grpc_adapter {
 namespace {
 
 namespace tv1 = pipebridge::testing::v1;
-constexpr char kToken[] = "test-token";
 
-class GrpcAdapterTest : public ::testing::Test {
+class GrpcAdapterTest : public GrpcServerFixture {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(testing::RegisterTestService(table_, probe_).ok());
-    std::vector<std::unique_ptr<rpc::Interceptor>> chain;
-    chain.push_back(std::make_unique<rpc::AuthInterceptor>(kToken));
-    chain.push_back(std::make_unique<rpc::DeadlineInterceptor>(rpc::DeadlinePolicy{}));
-    dispatcher_ = std::make_unique<rpc::Dispatcher>(table_, std::move(chain), logger_);
-    auto server = GrpcServer::Start(*dispatcher_, GrpcServerOptions{"127.0.0.1", 0});
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(server).value();
-    channel_ = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
+    GrpcServerFixture::SetUp();
     stub_ = tv1::TestService::NewStub(channel_);
   }
-  void TearDown() override {
-    if (server_) server_->Shutdown(absl::Seconds(1));
-    // A cancelled delayed Echo may still be completing through the dispatcher.
-    EXPECT_TRUE(probe_.WaitForHandlers());
-  }
-  static void Authorize(grpc::ClientContext& context) {
-    context.AddMetadata("authorization", std::string("Bearer ") + kToken);
-  }
-
-  rpc::Logger logger_{rpc::LogLevel::kError};
-  rpc::MethodTable table_;
-  testing::TestServiceProbe probe_;
-  std::unique_ptr<rpc::Dispatcher> dispatcher_;
-  std::unique_ptr<GrpcServer> server_;
-  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<tv1::TestService::Stub> stub_;
 };
 
