@@ -4,7 +4,9 @@
 //
 // Every publish has a context (shot + task), a checksum, metadata and one
 // dependency on an earlier publish, i.e. a PublishedFile entity, a row in
-// pb_publishes, a version counter bump and a dependency edge per commit.
+// pb_publishes, a version counter bump, a dependency edge and (as in the
+// server, with the server's own change listener) a publish.created event per
+// publish.
 // Prints publishes/s for: one thread, T threads, batches (RegisterMany), and
 // for comparison synchronous=NORMAL, plus ReserveVersion/s.
 #include <unistd.h>
@@ -19,8 +21,10 @@
 #include <vector>
 
 #include "bridge/core/entities/entity_store.h"
+#include "bridge/core/events/event_log.h"
 #include "bridge/core/publishes/publish_store.h"
 #include "bridge/core/publishes/publishes_schema.h"
+#include "bridge/server/change_events.h"
 
 namespace {
 
@@ -33,8 +37,12 @@ using pipebridge::core::publishes::RegisterRequest;
 using pipebridge::core::publishes::VersionKey;
 using pipebridge::core::sqlite::Durability;
 
+// The project events are stamped with (the listener keeps a reference to it).
+const pipebridge::core::events::ProjectRef kProject{"Project", 1, "Bench"};
+
 struct Fixture {
   std::unique_ptr<EntityStore> entities;
+  std::unique_ptr<pipebridge::core::events::EventLog> events;
   std::unique_ptr<PublishStore> publishes;
   json context;
 };
@@ -55,6 +63,10 @@ Fixture Open(const std::string& path, Durability durability) {
   if (!store.ok()) Die(store.status());
   Fixture f;
   f.entities = std::move(*store);
+  auto events = pipebridge::core::events::EventLog::Open(f.entities->database());
+  if (!events.ok()) Die(events.status());
+  f.events = std::move(*events);
+  f.entities->SetChangeListener(pipebridge::server::MakeChangeEventListener(*f.events, kProject));
   auto publishes = PublishStore::Open(*f.entities);
   if (!publishes.ok()) Die(publishes.status());
   f.publishes = std::move(*publishes);
