@@ -4,9 +4,12 @@
 //
 // Every publish has a context (shot + task), a checksum, metadata and one
 // dependency on an earlier publish, i.e. a PublishedFile entity, a row in
-// pb_publishes, a version counter bump and a dependency edge per commit.
+// pb_publishes, a version counter bump, a dependency edge and (as in the
+// server, with the server's own change listener) a publish.created event per
+// publish.
 // Prints publishes/s for: one thread, T threads, batches (RegisterMany), and
 // for comparison synchronous=NORMAL, plus ReserveVersion/s.
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -19,8 +22,10 @@
 #include <vector>
 
 #include "bridge/core/entities/entity_store.h"
+#include "bridge/core/events/event_log.h"
 #include "bridge/core/publishes/publish_store.h"
 #include "bridge/core/publishes/publishes_schema.h"
+#include "bridge/server/change_events.h"
 
 namespace {
 
@@ -33,8 +38,15 @@ using pipebridge::core::publishes::RegisterRequest;
 using pipebridge::core::publishes::VersionKey;
 using pipebridge::core::sqlite::Durability;
 
+// The project events are stamped with (the listener keeps a reference to it).
+const pipebridge::core::events::ProjectRef kProject{"Project", 1, "Bench"};
+
 struct Fixture {
+  // Commits of the writer connection (SQLite's commit hook): with group commit, concurrent
+  // Registers share a transaction, hence a WAL fsync. Heap-held: the hook keeps its address.
+  std::unique_ptr<std::atomic<int64_t>> commits = std::make_unique<std::atomic<int64_t>>(0);
   std::unique_ptr<EntityStore> entities;
+  std::unique_ptr<pipebridge::core::events::EventLog> events;
   std::unique_ptr<PublishStore> publishes;
   json context;
 };
@@ -55,6 +67,21 @@ Fixture Open(const std::string& path, Durability durability) {
   if (!store.ok()) Die(store.status());
   Fixture f;
   f.entities = std::move(*store);
+  auto events = pipebridge::core::events::EventLog::Open(f.entities->database());
+  if (!events.ok()) Die(events.status());
+  f.events = std::move(*events);
+  f.entities->SetChangeListener(pipebridge::server::MakeChangeEventListener(*f.events, kProject));
+  absl::Status hooked = f.entities->database().Write([&](pipebridge::core::sqlite::Transaction& txn) {
+    sqlite3_commit_hook(
+        txn.connection().raw(),
+        [](void* counter) {
+          ++*static_cast<std::atomic<int64_t>*>(counter);
+          return 0;  // 0: let the commit proceed
+        },
+        f.commits.get());
+    return absl::OkStatus();
+  });
+  if (!hooked.ok()) Die(hooked);
   auto publishes = PublishStore::Open(*f.entities);
   if (!publishes.ok()) Die(publishes.status());
   f.publishes = std::move(*publishes);
@@ -93,22 +120,26 @@ double Seconds(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-void Report(const char* label, int count, double seconds) {
-  std::printf("  %-44s %7d publishes in %6.2f s = %8.0f publishes/s\n", label, count, seconds, count / seconds);
+void Report(const char* label, int count, double seconds, int64_t commits) {
+  std::printf("  %-44s %7d publishes in %6.2f s = %8.0f publishes/s, %6lld commits (%.1f publishes each)\n",
+              label, count, seconds, count / seconds, static_cast<long long>(commits),
+              commits > 0 ? static_cast<double>(count) / static_cast<double>(commits) : 0.0);
 }
 
 void Sequential(Fixture& f, int count, const char* label) {
   f.publishes->Register(MakeRequest(f, "warm", 0)).IgnoreError();
+  const int64_t commits = *f.commits;
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < count; ++i) {
     auto p = f.publishes->Register(MakeRequest(f, "seq", i));
     if (!p.ok()) Die(p.status());
   }
-  Report(label, count, Seconds(start));
+  Report(label, count, Seconds(start), *f.commits - commits);
 }
 
 void Threads(Fixture& f, int count, int threads) {
   std::atomic<int> errors{0};
+  const int64_t commits = *f.commits;
   auto start = std::chrono::steady_clock::now();
   std::vector<std::thread> workers;
   for (int t = 0; t < threads; ++t) {
@@ -123,10 +154,11 @@ void Threads(Fixture& f, int count, int threads) {
   if (errors > 0) std::fprintf(stderr, "%d registers failed\n", errors.load());
   char label[64];
   std::snprintf(label, sizeof label, "Register, %d threads, synchronous=FULL", threads);
-  Report(label, count / threads * threads, Seconds(start));
+  Report(label, count / threads * threads, Seconds(start), *f.commits - commits);
 }
 
 void Batched(Fixture& f, int count, int batch) {
+  const int64_t commits = *f.commits;
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < count; i += batch) {
     std::vector<RegisterRequest> requests;
@@ -136,7 +168,7 @@ void Batched(Fixture& f, int count, int batch) {
   }
   char label[64];
   std::snprintf(label, sizeof label, "RegisterMany x%d, synchronous=FULL", batch);
-  Report(label, count, Seconds(start));
+  Report(label, count, Seconds(start), *f.commits - commits);
 }
 
 void Reserve(Fixture& f, int count) {

@@ -14,6 +14,26 @@ namespace pipebridge::core::entities {
 
 using nlohmann::json;
 
+namespace {
+
+// The condition on `column` for a set of ids, bound as one parameter. One id (the read-back
+// of a single record, the commonest case) is "= ?": SQLite then skips the ephemeral table
+// it builds for "IN (SELECT value FROM json_each(?))", about ten times the work of a lookup.
+std::string IdsCondition(absl::string_view column, size_t count) {
+  return count == 1 ? absl::StrCat(column, " = ?") : absl::StrCat(column, " IN (SELECT value FROM json_each(?))");
+}
+
+template <typename Ids>
+void BindIds(sqlite::Statement& stmt, int index, const Ids& ids) {
+  if (ids.size() == 1) {
+    stmt.BindInt(index, *ids.begin());
+  } else {
+    stmt.BindText(index, json(ids).dump());
+  }
+}
+
+}  // namespace
+
 absl::Status RecordReader::AddFields(const std::vector<std::string>& fields,
                                      const std::string& path) {
   for (size_t i = 0; i < fields.size(); ++i) {
@@ -100,21 +120,20 @@ absl::Status RecordReader::Complete(sqlite::Connection& c, std::vector<json>& re
   }
   if (!multi.empty()) {
     std::unordered_map<int64_t, size_t> index;
-    json ids = json::array();
+    std::vector<int64_t> ids;
     for (size_t i = 0; i < records.size(); ++i) {
       int64_t id = records[i]["id"].get<int64_t>();
       index.emplace(id, i);
       ids.push_back(id);
     }
-    std::string id_list = ids.dump();
+    const std::string sql = absl::StrCat("SELECT src_id, dst_type, dst_id FROM pb_multi_links WHERE src_type = ? AND "
+                                         "field = ? AND ", IdsCondition("src_id", ids.size()),
+                                         " ORDER BY src_id, position");
     for (const Output* o : multi) {
-      PB_ASSIGN_OR_RETURN(
-          sqlite::Statement stmt,
-          c.Prepare("SELECT src_id, dst_type, dst_id FROM pb_multi_links WHERE src_type = ? AND "
-                    "field = ? AND src_id IN (SELECT value FROM json_each(?)) ORDER BY src_id, position"));
+      PB_ASSIGN_OR_RETURN(sqlite::Statement stmt, c.Prepare(sql));
       stmt.BindText(1, resolver_.root().name);
       stmt.BindText(2, o->ref.field->name);
-      stmt.BindText(3, id_list);
+      BindIds(stmt, 3, ids);
       while (true) {
         PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
         if (!row) break;
@@ -153,9 +172,8 @@ absl::Status FillLinkNames(sqlite::Connection& c, const Schema& schema,
     const FieldSchema* name_field = type->FindField(type->name_field);
     PB_ASSIGN_OR_RETURN(sqlite::Statement stmt,
                         c.Prepare(absl::StrCat("SELECT id, ", ScalarColumn(*name_field), " FROM ",
-                                               TableName(type->name),
-                                               " WHERE id IN (SELECT value FROM json_each(?))")));
-    stmt.BindText(1, json(ids).dump());
+                                               TableName(type->name), " WHERE ", IdsCondition("id", ids.size()))));
+    BindIds(stmt, 1, ids);
     while (true) {
       PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;

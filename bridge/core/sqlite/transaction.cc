@@ -3,10 +3,20 @@
 #include <utility>
 
 namespace pipebridge::core::sqlite {
+namespace {
+
+// BEGIN, COMMIT and ROLLBACK run once per write: from the connection's statement cache
+// they skip SQLite's parser and code generator each time (Execute prepares anew).
+absl::Status RunCached(Connection& connection, absl::string_view sql) {
+  absl::StatusOr<Statement> statement = connection.Prepare(sql);
+  if (!statement.ok()) return statement.status();
+  return statement->Run();
+}
+
+}  // namespace
 
 absl::StatusOr<Transaction> Transaction::Begin(Connection& connection, Mode mode) {
-  absl::Status status =
-      connection.Execute(mode == Mode::kImmediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+  absl::Status status = RunCached(connection, mode == Mode::kImmediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
   if (!status.ok()) return status;
   return Transaction(connection);
 }
@@ -26,9 +36,9 @@ Transaction::~Transaction() {
 
 absl::Status Transaction::Commit() {
   if (!active()) return absl::FailedPreconditionError("transaction already finished");
-  absl::Status status = connection_->Execute("COMMIT");
+  absl::Status status = RunCached(*connection_, "COMMIT");
   if (!status.ok()) {
-    (void)connection_->Execute("ROLLBACK");
+    (void)RunCached(*connection_, "ROLLBACK");
     after_commit_.clear();
   }
   committed_ = status.ok();
@@ -40,7 +50,7 @@ absl::Status Transaction::Rollback() {
   if (!active()) return absl::FailedPreconditionError("transaction already finished");
   finished_ = true;
   after_commit_.clear();
-  return connection_->Execute("ROLLBACK");
+  return RunCached(*connection_, "ROLLBACK");
 }
 
 void Transaction::AfterCommit(std::function<void()> fn) {

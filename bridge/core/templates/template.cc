@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "bridge/core/status_macros.h"
+#include "bridge/core/templates/case_folding.h"
 #include "bridge/core/templates/definition_syntax.h"
 
 namespace pipebridge::core::templates {
@@ -46,6 +47,7 @@ absl::StatusOr<std::unique_ptr<Template>> Template::Create(
   if (kind == TemplateKind::kPath) {
     t->root_path_ = NormalizePath(root_path);
     t->root_prefix_ = t->root_path_ == "/" ? "/" : t->root_path_ + "/";
+    t->root_prefix_folded_ = Folded(t->root_prefix_);
     if (!t->definition_.empty() && (t->definition_[0] == '/' || t->definition_[0] == '\\')) {
       return absl::InvalidArgumentError(Cat("definition ", Quoted(t->definition_),
                                                      " starts with '/'; path templates are relative to their root"));
@@ -65,7 +67,7 @@ absl::StatusOr<std::unique_ptr<Template>> Template::Create(
         if (!v.tokens.empty() && !v.tokens.back().is_key) {
           v.tokens.back().text += piece.text;
         } else {
-          v.tokens.push_back(VariantToken{false, std::move(piece.text), nullptr, 0});
+          v.tokens.push_back(VariantToken{false, std::move(piece.text), {}, nullptr, 0});
         }
         continue;
       }
@@ -85,7 +87,10 @@ absl::StatusOr<std::unique_ptr<Template>> Template::Create(
         t->slot_keys_.push_back(key);
       }
       if (std::find(v.slots.begin(), v.slots.end(), slot) == v.slots.end()) v.slots.push_back(slot);
-      v.tokens.push_back(VariantToken{true, piece.text, key, slot});
+      v.tokens.push_back(VariantToken{true, piece.text, {}, key, slot});
+    }
+    for (VariantToken& tok : v.tokens) {
+      if (!tok.is_key) tok.folded = Folded(tok.text);
     }
     t->variants_.push_back(std::move(v));
   }
@@ -100,8 +105,8 @@ bool Template::SplitRoot(std::string_view normalized_path, std::string_view* rel
     *relative = normalized_path;
     return true;
   }
-  if (normalized_path.size() <= root_prefix_.size() ||
-      normalized_path.compare(0, root_prefix_.size(), root_prefix_) != 0) {
+  // The root is static text too: `P:/Projects` is under `p:/projects` (case_folding.h).
+  if (normalized_path.size() <= root_prefix_.size() || !FoldedAt(normalized_path, 0, root_prefix_folded_)) {
     return false;
   }
   *relative = normalized_path.substr(root_prefix_.size());

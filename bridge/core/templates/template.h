@@ -69,7 +69,9 @@ class Template {
   absl::StatusOr<std::string> Apply(const nlohmann::json& fields) const;
 
   // Path -> typed fields (ints as JSON integers). INVALID_ARGUMENT with Explain's
-  // reason when it does not fit, or when the path reads two ways.
+  // reason when it does not fit, or when the path reads two ways. The root and the static
+  // text match ignoring ASCII case, as in Toolkit (`P:/Projects/...` fits `p:/projects/...`);
+  // field values keep the path's own case. Parse, TryParse and Explain agree on this.
   absl::StatusOr<nlohmann::json> Parse(std::string_view path) const;
 
   // The fast form of Parse for Match: no error text. Returns false when it does not
@@ -103,6 +105,7 @@ class Template {
   std::string root_name_;
   std::string root_path_;
   std::string root_prefix_;  // root_path_ + "/" for path templates
+  std::string root_prefix_folded_;  // root_prefix_ lower-cased, to match paths ignoring case
   std::vector<CompiledVariant> variants_;
   std::vector<const TemplateKey*> keys_;
   std::vector<std::string> slot_names_;        // field name per slot

@@ -173,12 +173,13 @@ void AddKey(NfaBuilder& b, const TemplateKey& key, bool path_mode) {
 Nfa BuildNfa(const Template& t, const CompiledVariant& v) {
   NfaBuilder b;
   const bool path_mode = t.kind() == TemplateKind::kPath;
-  if (path_mode) b.Literal(t.root_path() == "/" ? "/" : t.root_path() + "/");
+  // Root and static text match paths ignoring case (case_folding.h), so they do here too.
+  if (path_mode) b.Literal(t.root_path() == "/" ? "/" : t.root_path() + "/", /*ignore_case=*/true);
   for (const VariantToken& tok : v.tokens) {
     if (tok.is_key) {
       AddKey(b, *tok.key, path_mode);
     } else {
-      b.Literal(tok.text);
+      b.Literal(tok.text, /*ignore_case=*/true);
     }
   }
   return b.Finish();

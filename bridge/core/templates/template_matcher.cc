@@ -1,5 +1,6 @@
 #include "bridge/core/templates/template_matcher.h"
 #include "bridge/core/templates/absl_string_view.h"
+#include "bridge/core/templates/case_folding.h"
 
 namespace pipebridge::core::templates {
 namespace {
@@ -34,10 +35,10 @@ class Matcher {
   // Static text `expected` does not start at `pos`: report where it first differs.
   void FailStatic(size_t pos, size_t token) {
     if (failure_ == nullptr) return;
-    const std::string& expected = v_.tokens[token].text;
+    const std::string& expected = v_.tokens[token].folded;
     size_t k = 0;
     size_t after_slash = 0;
-    while (k < expected.size() && pos + k < text_.size() && text_[pos + k] == expected[k]) {
+    while (k < expected.size() && pos + k < text_.size() && FoldCase(text_[pos + k]) == expected[k]) {
       if (expected[k] == '/') after_slash = k + 1;
       ++k;
     }
@@ -62,7 +63,7 @@ class Matcher {
     }
     const VariantToken& tok = tokens[ti];
     if (!tok.is_key) {
-      if (text_.compare(pos, tok.text.size(), tok.text) == 0) return Step(ti + 1, pos + tok.text.size());
+      if (FoldedAt(text_, pos, tok.folded)) return Step(ti + 1, pos + tok.folded.size());
       FailStatic(pos, ti);
       return false;
     }
@@ -82,8 +83,8 @@ class Matcher {
     const VariantToken& next = tokens[ti + 1];
     if (!next.is_key) {
       bool any = false;
-      for (size_t e = text_.find(next.text, pos + 1); e != std::string_view::npos && e <= limit;
-           e = text_.find(next.text, e + 1)) {
+      for (size_t e = FindFolded(text_, next.folded, pos + 1); e != std::string_view::npos && e <= limit;
+           e = FindFolded(text_, next.folded, e + 1)) {
         any = true;
         if (TryValue(ti, pos, e, false)) return true;
       }
@@ -96,7 +97,7 @@ class Matcher {
             Fail(MatchFailure::Kind::kKeyRejected, pos, ti, value);
             return false;
           }
-          if (next.text[0] == '/') {
+          if (next.folded[0] == '/') {
             // The key took its whole folder; the static text after it is what differs.
             FailStatic(limit, ti + 1);
             return false;

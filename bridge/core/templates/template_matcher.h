@@ -18,6 +18,7 @@ inline constexpr size_t kMaxFieldsPerTemplate = 32;
 struct VariantToken {
   bool is_key = false;
   std::string text;                // static text (adjacent static text merged)
+  std::string folded;              // `text` lower-cased: static text matches ignoring case
   const TemplateKey* key = nullptr;
   size_t slot = 0;                 // field slot of the template, for keys
 };
@@ -52,7 +53,9 @@ enum class MatchOutcome { kNoMatch, kMatch, kAmbiguous, kTooComplex };
 // Field values of one solution, by slot (views into the matched text).
 using SlotValues = std::array<std::string_view, kMaxFieldsPerTemplate>;
 
-// Matches `text` against `variant`. In path mode no key value may contain '/'. On
+// Matches `text` against `variant`. Static text matches ignoring ASCII case (as Toolkit
+// does, case_folding.h); key values are views into `text`, so they keep its case, and a
+// repeated key must repeat its value exactly. In path mode no key value may contain '/'. On
 // kMatch `values` holds the solution; on kAmbiguous `values` and `other` hold two
 // different readings. `failure` may be null (the fast path).
 MatchOutcome MatchVariant(const CompiledVariant& variant, std::string_view text, bool path_mode,

@@ -1,5 +1,6 @@
 #include "bridge/core/templates/template_set.h"
 #include "bridge/core/templates/absl_string_view.h"
+#include "bridge/core/templates/case_folding.h"
 
 #include <algorithm>
 
@@ -25,7 +26,7 @@ TemplateSet::TemplateSet(Contents contents) : contents_(std::move(contents)) {
     auto group = std::find_if(root_groups_.begin(), root_groups_.end(),
                               [&](const RootGroup& g) { return g.prefix == prefix; });
     if (group == root_groups_.end()) {
-      root_groups_.push_back(RootGroup{prefix, {}, {}});
+      root_groups_.push_back(RootGroup{prefix, Folded(prefix), {}, {}});
       group = root_groups_.end() - 1;
     }
     uint64_t mask = 0;
@@ -113,7 +114,7 @@ absl::StatusOr<std::vector<TemplateMatch>> TemplateSet::Match(std::string_view p
     for (const Template* t : chosen) MatchOne(t, path, &out);
   } else {
     for (const RootGroup& group : root_groups_) {
-      if (path.size() <= group.prefix.size() || path.compare(0, group.prefix.size(), group.prefix) != 0) continue;
+      if (path.size() <= group.prefix.size() || !FoldedAt(path, 0, group.folded_prefix)) continue;
       const std::string_view relative = path.substr(group.prefix.size());
       const size_t slashes = static_cast<size_t>(std::count(relative.begin(), relative.end(), '/'));
       const uint64_t bit = uint64_t{1} << std::min<size_t>(slashes, 63);

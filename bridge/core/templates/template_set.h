@@ -65,7 +65,9 @@ class TemplateSet {
   absl::StatusOr<nlohmann::json> Parse(std::string_view template_name, std::string_view path) const;
   // Match: every template the path fits, best first. Ranking: more fields first (the
   // template that explains more of the path), then more static text (the more specific
-  // definition), then template name. NOT_FOUND for an unknown name in options.templates.
+  // definition), then template name. Roots and static text match ignoring ASCII case, field
+  // values keep the path's case (Template::Parse). NOT_FOUND for an unknown name in
+  // options.templates.
   absl::StatusOr<std::vector<TemplateMatch>> Match(std::string_view path, const MatchOptions& options = {}) const;
   // Match for many paths: one result per path, same order.
   absl::StatusOr<std::vector<std::vector<TemplateMatch>>> MatchMany(const std::vector<std::string>& paths,
@@ -79,6 +81,7 @@ class TemplateSet {
  private:
   struct RootGroup {
     std::string prefix;  // root path + "/"
+    std::string folded_prefix;  // lower-cased: roots match ignoring case, as templates do
     std::vector<const Template*> templates;
     std::vector<uint64_t> slash_masks;  // bit n: a variant has n slashes
   };
