@@ -152,13 +152,46 @@ int64_t Nanos(Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
 }
 
-absl::Status PublishSeq(core::events::EventLog& log, int64_t seq) {
+core::events::EventDraft Draft(int64_t seq) {
   core::events::EventDraft draft;
   draft.topic = kStreamTopic;
   draft.user = "transport_load";
   draft.custom = true;
   draft.payload = {{"seq", seq}};
-  return log.Publish(std::move(draft)).status();
+  return draft;
+}
+
+absl::Status PublishSeq(core::events::EventLog& log, int64_t seq) {
+  return log.Publish(Draft(seq)).status();
+}
+
+// One thread: every millisecond, the events due so far in one transaction.
+absl::Status AppendInTicks(core::sqlite::Database& db, core::events::EventLog& log,
+                           Clock::time_point start, Clock::duration interval, int64_t total,
+                           std::vector<int64_t>& sent_at, std::atomic<int64_t>& published) {
+  int64_t next = 0;
+  while (next < total) {
+    const auto now = Clock::now();
+    const int64_t due = std::min<int64_t>(total, (now - start) / interval + 1);
+    if (due <= next) {
+      std::this_thread::sleep_until(std::max(start + next * interval,
+                                             now + std::chrono::milliseconds(1)));
+      continue;
+    }
+    const int64_t began = Nanos(now);
+    absl::Status status = db.Write([&](core::sqlite::Transaction& txn) -> absl::Status {
+      for (int64_t i = next; i < due; ++i) {
+        sent_at[i] = began;
+        absl::StatusOr<int64_t> id = log.Append(txn, Draft(i));
+        if (!id.ok()) return id.status();
+      }
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    published.fetch_add(due - next);
+    next = due;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -174,7 +207,7 @@ std::unique_ptr<EventSubscriber> NewGrpcSubscriber(const std::string& address,
   return std::make_unique<GrpcSubscriber>(address, token);
 }
 
-StreamResult MeasureEventStream(core::events::EventLog& log,
+StreamResult MeasureEventStream(core::sqlite::Database& db, core::events::EventLog& log,
                                 const std::function<std::unique_ptr<EventSubscriber>()>& subscribe,
                                 const StreamOptions& options) {
   StreamResult result;
@@ -230,6 +263,13 @@ StreamResult MeasureEventStream(core::events::EventLog& log,
     const auto start = Clock::now();
     const auto interval = std::chrono::nanoseconds(1'000'000'000LL / options.rate);
     std::vector<std::thread> publishers;
+    if (options.publishers == 0) {
+      publishers.emplace_back([&] {
+        if (!AppendInTicks(db, log, start, interval, total, sent_at, published).ok()) {
+          publish_failed = true;
+        }
+      });
+    }
     for (int p = 0; p < options.publishers; ++p) {
       publishers.emplace_back([&, p] {
         for (int64_t i = p; i < total && !publish_failed; i += options.publishers) {

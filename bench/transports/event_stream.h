@@ -1,6 +1,6 @@
-// Event streaming through the bridge: publishers append events at a steady rate to the bridge's
-// event log with EventLog::Publish (what EventService/Publish runs: group commit, durable),
-// while one subscriber receives them live from EventService/Subscribe over a real connection:
+// Event streaming through the bridge: events are appended at a steady rate to the bridge's
+// durable event log, while one subscriber receives them live from EventService/Subscribe over
+// a real connection:
 // JSON-RPC over WebSocket or TCP ($/stream notifications), or native gRPC. Every event is
 // counted: delivered, lost, duplicated, out of order, and its publish->receive latency.
 #pragma once
@@ -11,6 +11,7 @@
 #include <string>
 
 #include "bridge/core/events/event_log.h"
+#include "bridge/core/sqlite/database.h"
 
 namespace pipebridge::bench {
 
@@ -33,9 +34,13 @@ std::unique_ptr<EventSubscriber> NewGrpcSubscriber(const std::string& address,
                                                    const std::string& token);
 
 struct StreamOptions {
-  int rate = 20000;        // events/s published, together
-  double seconds = 3;      // how long they publish
-  int publishers = 32;     // threads calling Publish; group commit batches them
+  int rate = 20000;    // events/s published, together
+  double seconds = 3;  // how long they publish
+  // 0: one writer thread appends the events due each millisecond in one transaction, as a
+  // burst of store changes emits its events (little publishing cost next to the delivery);
+  // N > 0: N threads each call EventLog::Publish per event, what EventService/Publish runs
+  // (group commit: one fsync per batch of waiting publishers; costs more CPU per event).
+  int publishers = 0;
 };
 
 struct StreamResult {
@@ -51,10 +56,10 @@ struct StreamResult {
   std::string failure;  // why the stream ended early, if it did
 };
 
-// Publishes `options.rate` events/s for `options.seconds` to `log` while the subscriber made
-// by `subscribe` receives them; returns once every event arrived, or 10 s after the last was
-// published, or when the stream failed.
-StreamResult MeasureEventStream(core::events::EventLog& log,
+// Publishes `options.rate` events/s for `options.seconds` to `log` (kept in `db`) while the
+// subscriber made by `subscribe` receives them; returns once every event arrived, or 10 s after
+// the last was published, or when the stream failed.
+StreamResult MeasureEventStream(core::sqlite::Database& db, core::events::EventLog& log,
                                 const std::function<std::unique_ptr<EventSubscriber>()>& subscribe,
                                 const StreamOptions& options);
 
