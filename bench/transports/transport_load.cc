@@ -89,6 +89,11 @@ Result Measure(std::vector<std::unique_ptr<PingClient>>& clients, double seconds
   }
   std::vector<double> all;
   for (auto& s : samples) all.insert(all.end(), s.begin(), s.end());
+  if (all.empty()) {
+    std::fprintf(stderr, "no call completed within the measurement (%.1f s): use more --seconds\n",
+                 seconds);
+    std::exit(1);
+  }
   std::sort(all.begin(), all.end());
   Result result;
   result.p50_us = all[all.size() / 2];
