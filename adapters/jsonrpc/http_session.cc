@@ -1,19 +1,19 @@
 #include "adapters/jsonrpc/http_session.h"
 
+#include <array>
 #include <cstdio>
 #include <deque>
 #include <optional>
-#include <sstream>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "absl/strings/str_cat.h"
@@ -51,6 +51,28 @@ std::string_view AmbiguousFraming(const HttpRequest& request) {
   return {};
 }
 
+// The status line and fields of `response`, as Beast's serializer writes them:
+// "HTTP/1.1 200 OK\r\n", each field "Name: value\r\n" in insertion order, then "\r\n".
+void AppendHead(const HttpResponse& response, std::string* out) {
+  const unsigned version = response.version();
+  char status_line[32];
+  int length = std::snprintf(status_line, sizeof status_line, "HTTP/%u.%u %u ", version / 10,
+                             version % 10, response.result_int());
+  out->append(status_line, static_cast<size_t>(length));
+  const beast::string_view reason = response.reason();
+  out->append(reason.data(), reason.size());
+  out->append("\r\n");
+  for (const auto& field : response) {
+    const beast::string_view name = field.name_string();
+    const beast::string_view value = field.value();
+    out->append(name.data(), name.size());
+    out->append(": ");
+    out->append(value.data(), value.size());
+    out->append("\r\n");
+  }
+  out->append("\r\n");
+}
+
 class HttpSession;
 class Exchange;
 std::shared_ptr<HttpResponder> NewExchange(std::shared_ptr<HttpSession> session, uint64_t id);
@@ -60,14 +82,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   HttpSession(std::shared_ptr<ServerState> state, asio::ip::tcp::socket socket,
               Listener::Strand strand, int port)
       : state_(std::move(state)), stream_(std::move(socket)), strand_(std::move(strand)),
-        port_(port) {}
+        port_(port), watchdog_(strand_) {}
 
   void Read() {
     parser_.emplace();
     parser_->body_limit(state_->options.max_message_bytes);
     parser_->header_limit(16 * 1024);
-    stream_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-        absl::ToChronoNanoseconds(state_->options.read_timeout)));
+    SetDeadline();
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](const boost::system::error_code& error, size_t) {
                        self->OnRead(error);
@@ -160,7 +181,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       }
       authenticated = true;
     }
-    stream_.expires_never();
+    // The WebSocket session bounds its own reads and writes from here on.
+    ClearDeadline();
+    watchdog_.cancel();
     StartWebSocketSession(state_, std::move(stream_), strand_, std::move(request), authenticated,
                           echo_subprotocol);
   }
@@ -175,16 +198,22 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     Write(std::move(response));
   }
 
+  // The head is serialized here and written with the body in one gather write: Beast's
+  // serializer (a composed operation per buffer sequence, its response held in a shared_ptr)
+  // cost about as much per unary call as the rest of the session's write path together.
   void Write(HttpResponse response) {
-    response_ = std::make_shared<HttpResponse>(std::move(response));
-    response_->prepare_payload();
-    stream_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-        absl::ToChronoNanoseconds(state_->options.read_timeout)));
-    http::async_write(stream_, *response_,
+    response.prepare_payload();
+    write_keep_alive_ = response.keep_alive();
+    write_head_.clear();
+    AppendHead(response, &write_head_);
+    write_body_ = std::move(response.body());
+    SetDeadline();
+    const std::array<asio::const_buffer, 2> buffers = {asio::buffer(write_head_),
+                                                       asio::buffer(write_body_)};
+    asio::async_write(stream_, buffers,
                       [self = shared_from_this()](const boost::system::error_code& error, size_t) {
-                        const bool keep_alive = self->response_->keep_alive();
-                        self->response_.reset();
-                        self->OnResponseWritten(!error && keep_alive);
+                        self->write_body_.clear();
+                        self->OnResponseWritten(!error && self->write_keep_alive_);
                       });
   }
 
@@ -192,10 +221,45 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (closed_) return;
     closed_ = true;
     on_client_gone_ = nullptr;
+    watchdog_.cancel();
     boost::system::error_code ignored;
     stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
     stream_.close();
     FailQueuedChunks();
+  }
+
+  // ---- Timeouts ----
+  // Every read of a request and every write must complete within read_timeout. One timer per
+  // connection enforces it, re-armed lazily: starting an operation only moves deadline_, so
+  // the requests of a keep-alive connection cost no timer operation each (Beast's stream
+  // timeouts arm a timer, cancel it and run its aborted handler for every read and write).
+
+  void SetDeadline() {
+    deadline_ = std::chrono::steady_clock::now() +
+                std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                    absl::ToChronoNanoseconds(state_->options.read_timeout));
+    if (!watchdog_armed_) ArmWatchdog(deadline_);
+  }
+
+  void ClearDeadline() { deadline_ = std::chrono::steady_clock::time_point::max(); }
+
+  void ArmWatchdog(std::chrono::steady_clock::time_point when) {
+    watchdog_armed_ = true;
+    watchdog_.expires_at(when);
+    watchdog_.async_wait([weak = weak_from_this()](const boost::system::error_code& error) {
+      if (error) return;
+      if (auto self = weak.lock()) self->OnWatchdog();
+    });
+  }
+
+  void OnWatchdog() {
+    watchdog_armed_ = false;
+    if (closed_ || deadline_ == std::chrono::steady_clock::time_point::max()) return;
+    if (std::chrono::steady_clock::now() >= deadline_) {
+      Close();  // the read or write in progress ends with operation_aborted
+      return;
+    }
+    ArmWatchdog(deadline_);
   }
 
   // ---- Requests handed to the HttpHandler (see HttpResponder) ----
@@ -206,7 +270,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     http_version_ = request.version();
     answered_ = streaming_ = end_queued_ = complete_ = false;
     on_client_gone_ = nullptr;
-    stream_.expires_never();
+    ClearDeadline();  // the handler takes its time (its call has its own deadline)
     state_->options.http_handler->Handle(std::move(request),
                                          NewExchange(shared_from_this(), exchange_id_));
     // Watch for the client going away only while an answer is outstanding (a handler that
@@ -258,7 +322,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       Close();
       return;
     }
-    stream_.expires_never();
+    ClearDeadline();
     if (probing_) {
       // The probe holds the socket's read side: cancel it; its completion resumes reading.
       resume_after_probe_ = true;
@@ -289,9 +353,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       header.erase(http::field::content_length);
     }
     stream_keep_alive_ = header.keep_alive();
-    std::ostringstream text;
-    text << header.base();
-    QueueChunk(text.str(), nullptr, false);
+    std::string head;
+    AppendHead(header, &head);
+    QueueChunk(std::move(head), nullptr, false);
   }
 
   void ExchangeWrite(std::string data, HttpResponder::WriteDone done) {
@@ -341,8 +405,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   void WriteNextChunk() {
     writing_ = true;
-    stream_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-        absl::ToChronoNanoseconds(state_->options.read_timeout)));
+    SetDeadline();
     asio::async_write(stream_, asio::buffer(out_.front().bytes),
                       [self = shared_from_this()](const boost::system::error_code& error, size_t) {
                         self->OnChunkWritten(error);
@@ -371,7 +434,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (!out_.empty()) {
       WriteNextChunk();
     } else {
-      stream_.expires_never();
+      ClearDeadline();  // a stream may stay quiet as long as its handler wants
     }
   }
 
@@ -394,7 +457,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   const int port_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::shared_ptr<HttpResponse> response_;
+  // The complete response being written (Write).
+  std::string write_head_;
+  std::string write_body_;
+  bool write_keep_alive_ = false;
+  // See SetDeadline: when the read or write in progress must be done (max(): none).
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
+  asio::steady_timer watchdog_;
+  bool watchdog_armed_ = false;
 
   // The request handed to the HttpHandler, and how far its answer got.
   static constexpr size_t kMaxProbeBytes = 64 * 1024;

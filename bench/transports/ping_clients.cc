@@ -5,17 +5,28 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 #include <grpcpp/grpcpp.h>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "bench/transports/jsonrpc_wire.h"
 #include "bench/transports/loopback.h"
 #include "echo.grpc.pb.h"
 #include "pipebridge/v1/bridge.grpc.pb.h"
 
 namespace pipebridge::bench {
 namespace {
+
+// What a JSON answer to Ping must contain.
+std::string PayloadJson(const std::string& payload) {
+  return absl::StrCat(R"("payload":")", payload, R"(")");
+}
+
+bool Contains(std::string_view body, const std::string& expected) {
+  return body.find(expected) != std::string_view::npos;
+}
 
 std::string PingRequestJson(int64_t id, const std::string& payload) {
   return absl::StrCat(R"({"jsonrpc":"2.0","id":)", id,
@@ -39,168 +50,137 @@ class FloorClient : public PingClient {
   std::string reply_;
 };
 
-// Reads through a buffer: lines (TCP) and HTTP heads + bodies (Connect).
-class BufferedSocket {
- public:
-  explicit BufferedSocket(int port) : fd_(ConnectLoopback(port)) {}
-  ~BufferedSocket() { ::close(fd_); }
-  int fd() const { return fd_; }
-
-  // Up to and without `delimiter`.
-  bool ReadUntil(const std::string& delimiter, std::string* out) {
-    while (true) {
-      size_t at = buffer_.find(delimiter);
-      if (at != std::string::npos) {
-        out->assign(buffer_, 0, at);
-        buffer_.erase(0, at + delimiter.size());
-        return true;
-      }
-      if (!Fill()) return false;
-    }
-  }
-  bool ReadBytes(size_t size, std::string* out) {
-    while (buffer_.size() < size) {
-      if (!Fill()) return false;
-    }
-    out->assign(buffer_, 0, size);
-    buffer_.erase(0, size);
-    return true;
-  }
-
- private:
-  bool Fill() {
-    char chunk[4096];
-    ssize_t n = ::recv(fd_, chunk, sizeof(chunk), 0);
-    if (n <= 0) return false;
-    buffer_.append(chunk, static_cast<size_t>(n));
-    return true;
-  }
-  int fd_;
-  std::string buffer_;
-};
-
 class JsonRpcTcpClient : public PingClient {
  public:
   JsonRpcTcpClient(int port, const std::string& token, const std::string& payload)
-      : socket_(port), payload_(payload) {
-    std::string init = absl::StrCat(
-        R"({"jsonrpc":"2.0","id":0,"method":"$/initialize","params":{"token":")", token,
-        R"(","client":{"name":"transport_load","version":"1"},"protocolVersion":1}})", "\n");
-    std::string line;
-    if (!WriteAll(socket_.fd(), init.data(), init.size()) || !socket_.ReadUntil("\n", &line) ||
-        line.find("\"result\"") == std::string::npos) {
-      std::fprintf(stderr, "JSON-RPC $/initialize failed: %s\n", line.c_str());
-      std::exit(1);
-    }
+      : socket_(port), payload_(payload), expected_(PayloadJson(payload)) {
+    InitializeJsonRpcTcp(socket_, token);
   }
   bool Call() override {
     std::string request = PingRequestJson(++id_, payload_) + "\n";
-    std::string line;
+    std::string_view line;
     return WriteAll(socket_.fd(), request.data(), request.size()) &&
-           socket_.ReadUntil("\n", &line) && line.find("\"result\"") != std::string::npos;
+           socket_.ReadUntil("\n", &line) && Contains(line, expected_);
   }
 
  private:
   BufferedSocket socket_;
-  std::string payload_;
+  const std::string payload_;
+  const std::string expected_;
   int64_t id_ = 0;
 };
 
 class WebSocketClient : public PingClient {
  public:
   WebSocketClient(int port, const std::string& token, const std::string& payload)
-      : fd_(ConnectLoopback(port)), payload_(payload) {
-    std::string upgrade = absl::StrCat(
-        "GET /rpc?token=", token, " HTTP/1.1\r\nHost: 127.0.0.1:", port,
-        "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
-    WriteAll(fd_, upgrade.data(), upgrade.size());
-    std::string response;
-    char c;
-    while (response.find("\r\n\r\n") == std::string::npos && ::recv(fd_, &c, 1, 0) == 1) {
-      response.push_back(c);
-    }
-    if (response.compare(0, 12, "HTTP/1.1 101") != 0) {
-      std::fprintf(stderr, "websocket upgrade refused: %s\n", response.c_str());
-      std::exit(1);
-    }
+      : socket_(port), payload_(payload), expected_(PayloadJson(payload)) {
+    UpgradeToWebSocket(socket_, port, token);
   }
-  ~WebSocketClient() override { ::close(fd_); }
   bool Call() override {
-    std::string text = PingRequestJson(++id_, payload_);
-    // One masked text frame (clients must mask).
-    std::string frame;
-    frame.push_back(static_cast<char>(0x81));
-    if (text.size() < 126) {
-      frame.push_back(static_cast<char>(0x80 | text.size()));
-    } else {
-      frame.push_back(static_cast<char>(0x80 | 126));
-      frame.push_back(static_cast<char>((text.size() >> 8) & 0xff));
-      frame.push_back(static_cast<char>(text.size() & 0xff));
-    }
-    const unsigned char mask[4] = {0x12, 0x34, 0x56, 0x78};
-    frame.append(reinterpret_cast<const char*>(mask), 4);
-    for (size_t i = 0; i < text.size(); ++i) frame.push_back(static_cast<char>(text[i] ^ mask[i % 4]));
-    if (!WriteAll(fd_, frame.data(), frame.size())) return false;
-    unsigned char header[2];
-    if (!ReadExactly(fd_, reinterpret_cast<char*>(header), 2)) return false;
-    size_t length = header[1] & 0x7f;
-    if (length == 126) {
-      unsigned char ext[2];
-      if (!ReadExactly(fd_, reinterpret_cast<char*>(ext), 2)) return false;
-      length = (size_t{ext[0]} << 8) | ext[1];
-    } else if (length == 127) {
-      return false;
-    }
-    reply_.resize(length);
-    return ReadExactly(fd_, reply_.data(), length) &&
-           reply_.find("\"result\"") != std::string::npos;
-  }
-
- private:
-  int fd_;
-  std::string payload_;
-  std::string reply_;
-  int64_t id_ = 0;
-};
-
-class ConnectClient : public PingClient {
- public:
-  ConnectClient(int port, const std::string& token, const std::string& payload)
-      : socket_(port),
-        head_(absl::StrCat("POST /pipebridge.v1.BridgeService/Ping HTTP/1.1\r\nHost: 127.0.0.1:",
-                           port,
-                           "\r\nContent-Type: application/json\r\nConnect-Protocol-Version: 1\r\n"
-                           "Authorization: Bearer ",
-                           token, "\r\nContent-Length: ")),
-        body_(absl::StrCat(R"({"payload":")", payload, R"("})")) {}
-  bool Call() override {
-    std::string request = absl::StrCat(head_, body_.size(), "\r\n\r\n", body_);
-    std::string head;
-    if (!WriteAll(socket_.fd(), request.data(), request.size()) ||
-        !socket_.ReadUntil("\r\n\r\n", &head)) {
-      return false;
-    }
-    if (head.compare(0, 12, "HTTP/1.1 200") != 0) {
-      std::fprintf(stderr, "Connect Ping answered: %s\n", head.substr(0, head.find('\r')).c_str());
-      return false;
-    }
-    size_t at = head.find("ontent-Length: ");  // [Cc]ontent-Length
-    size_t length = 0;
-    if (at == std::string::npos ||
-        !absl::SimpleAtoi(head.substr(at + 15, head.find('\r', at) - at - 15), &length)) {
-      std::fprintf(stderr, "Connect Ping answered without Content-Length\n");
-      return false;
-    }
-    std::string body;
-    return socket_.ReadBytes(length, &body) && body.find("\"payload\"") != std::string::npos;
+    std::string_view reply;
+    return WriteTextFrame(socket_.fd(), PingRequestJson(++id_, payload_)) &&
+           ReadTextFrame(socket_, &reply) && Contains(reply, expected_);
   }
 
  private:
   BufferedSocket socket_;
-  const std::string head_;
-  const std::string body_;
+  const std::string payload_;
+  const std::string expected_;
+  int64_t id_ = 0;
 };
+
+// One HTTP/1.1 POST of Ping at a time on a keep-alive connection (Connect unary or gRPC-Web),
+// reading each response by its Content-Length (the server sends one for unary answers).
+// `answered(body, expected)` checks the body: an answer that is not Ping's stops the tool.
+class HttpPingClient : public PingClient {
+ public:
+  using BodyCheck = bool (*)(std::string_view body, const std::string& expected);
+  HttpPingClient(int port, const std::string& token, const char* content_type,
+                 const char* extra_headers, std::string body, std::string expected,
+                 BodyCheck answered)
+      : socket_(port),
+        request_(absl::StrCat("POST /pipebridge.v1.BridgeService/Ping HTTP/1.1\r\nHost: 127.0.0.1:",
+                              port, "\r\nContent-Type: ", content_type, "\r\n", extra_headers,
+                              "Authorization: Bearer ", token,
+                              "\r\nContent-Length: ", body.size(), "\r\n\r\n", body)),
+        expected_(std::move(expected)),
+        answered_(answered) {}
+  bool Call() override {
+    std::string_view head;
+    if (!WriteAll(socket_.fd(), request_.data(), request_.size()) ||
+        !socket_.ReadUntil("\r\n\r\n", &head)) {
+      return false;
+    }
+    if (head.substr(0, 12) != "HTTP/1.1 200") {
+      std::string status(head.substr(0, head.find('\r')));
+      std::fprintf(stderr, "HTTP Ping answered: %s\n", status.c_str());
+      return false;
+    }
+    size_t at = head.find("ontent-Length: ");  // [Cc]ontent-Length
+    size_t length = 0;
+    std::string_view value;
+    if (at != std::string_view::npos) {
+      value = head.substr(at + 15);
+      value = value.substr(0, value.find('\r'));  // the last field has no CRLF here
+    }
+    if (value.empty() || !absl::SimpleAtoi(absl::string_view(value.data(), value.size()), &length)) {
+      std::fprintf(stderr, "HTTP Ping answered without Content-Length\n");
+      return false;
+    }
+    std::string_view body;
+    if (!socket_.ReadBytes(length, &body)) return false;
+    if (!answered_(body, expected_)) {
+      std::fprintf(stderr, "HTTP Ping answered with an unexpected body (%zu bytes)\n", length);
+      return false;
+    }
+    return true;
+  }
+
+ private:
+  BufferedSocket socket_;
+  const std::string request_;
+  const std::string expected_;
+  const BodyCheck answered_;
+};
+
+std::string PingProto(const std::string& payload) {
+  v1::PingRequest request;
+  request.set_payload(payload);
+  return request.SerializeAsString();
+}
+
+bool ProtoPingAnswered(std::string_view body, const std::string& payload) {
+  v1::PingResponse response;
+  return response.ParseFromArray(body.data(), static_cast<int>(body.size())) &&
+         response.payload() == payload;
+}
+
+// The 5-byte envelope of gRPC-Web (and Connect streaming): flags, then a big-endian size.
+std::string Enveloped(uint8_t flags, const std::string& message) {
+  std::string out(5, '\0');
+  const auto size = static_cast<uint32_t>(message.size());
+  out[0] = static_cast<char>(flags);
+  out[1] = static_cast<char>(size >> 24);
+  out[2] = static_cast<char>(size >> 16);
+  out[3] = static_cast<char>(size >> 8);
+  out[4] = static_cast<char>(size);
+  return out + message;
+}
+
+// A data frame holding the PingResponse, then the trailers frame (flag 0x80) with status 0.
+bool GrpcWebPingAnswered(std::string_view body, const std::string& payload) {
+  auto frame_size = [&body](size_t at) {
+    return (size_t{static_cast<uint8_t>(body[at + 1])} << 24) |
+           (size_t{static_cast<uint8_t>(body[at + 2])} << 16) |
+           (size_t{static_cast<uint8_t>(body[at + 3])} << 8) | static_cast<uint8_t>(body[at + 4]);
+  };
+  if (body.size() < 5 || body[0] != 0) return false;
+  const size_t data_size = frame_size(0);
+  const size_t trailers_at = 5 + data_size;
+  if (body.size() < trailers_at + 5 || static_cast<uint8_t>(body[trailers_at]) != 0x80) return false;
+  return ProtoPingAnswered(body.substr(5, data_size), payload) &&
+         body.find("grpc-status:0", trailers_at) != std::string_view::npos;
+}
 
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& address) {
   grpc::ChannelArguments args;
@@ -244,9 +224,24 @@ std::unique_ptr<PingClient> NewWebSocketClient(int port, const std::string& toke
                                                const std::string& payload) {
   return std::make_unique<WebSocketClient>(port, token, payload);
 }
-std::unique_ptr<PingClient> NewConnectClient(int port, const std::string& token,
+std::unique_ptr<PingClient> NewConnectJsonClient(int port, const std::string& token,
+                                                 const std::string& payload) {
+  return std::make_unique<HttpPingClient>(
+      port, token, "application/json", "Connect-Protocol-Version: 1\r\n",
+      absl::StrCat("{", PayloadJson(payload), "}"), PayloadJson(payload), Contains);
+}
+std::unique_ptr<PingClient> NewConnectProtoClient(int port, const std::string& token,
+                                                  const std::string& payload) {
+  return std::make_unique<HttpPingClient>(
+      port, token, "application/proto", "Connect-Protocol-Version: 1\r\n", PingProto(payload),
+      payload, ProtoPingAnswered);
+}
+std::unique_ptr<PingClient> NewGrpcWebClient(int port, const std::string& token,
                                              const std::string& payload) {
-  return std::make_unique<ConnectClient>(port, token, payload);
+  return std::make_unique<HttpPingClient>(port, token, "application/grpc-web+proto",
+                                          "X-Grpc-Web: 1\r\n",
+                                          Enveloped(0, PingProto(payload)), payload,
+                                          GrpcWebPingAnswered);
 }
 std::unique_ptr<PingClient> NewBareEchoClient(const std::string& address,
                                               const std::string& token, const std::string& payload) {

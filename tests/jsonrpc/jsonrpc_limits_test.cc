@@ -88,6 +88,31 @@ TEST_F(LimitsTest, PartialLineThenSilenceIsClosedByTheReadTimeout) {
   EXPECT_EQ(healthy->Call(EchoRequest(1, "fine"))["result"]["text"], "fine");
 }
 
+TEST_F(LimitsTest, PartialHttpRequestThenSilenceIsClosedByTheReadTimeout) {
+  JsonRpcServerOptions options = DefaultOptions();
+  options.read_timeout = absl::Milliseconds(500);
+  StartServer(options);
+  const std::string host = absl::StrCat("Host: 127.0.0.1:", http_port(), "\r\n");
+  auto stalled = LineClient::Connect(http_port());
+  ASSERT_TRUE(stalled->SendRaw(absl::StrCat("GET /rpc HTTP/1.1\r\n", host)));
+  // A keep-alive connection whose requests each come within the timeout is served request
+  // after request, for longer than one timeout in all.
+  auto healthy = LineClient::Connect(http_port());
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(healthy->SendRaw(absl::StrCat("GET /other HTTP/1.1\r\n", host, "\r\n")));
+    std::optional<std::string> status = healthy->ReadLine();
+    ASSERT_TRUE(status.has_value()) << "request " << i;
+    EXPECT_EQ(status->substr(0, 12), "HTTP/1.1 404") << *status;
+    std::optional<std::string> line;
+    do {
+      line = healthy->ReadLine();
+    } while (line.has_value() && *line != "\r");  // the fields, up to the blank line
+    ASSERT_TRUE(healthy->ReadLine().has_value());  // the one-line body
+    absl::SleepFor(absl::Milliseconds(150));
+  }
+  EXPECT_TRUE(stalled->WaitClosed(absl::Seconds(5)));
+}
+
 TEST_F(LimitsTest, IdleConnectionIsClosedButNotWhileAStreamIsOpen) {
   JsonRpcServerOptions options = DefaultOptions();
   options.idle_timeout = absl::Milliseconds(300);
