@@ -77,12 +77,28 @@ class HttpSession;
 class Exchange;
 std::shared_ptr<HttpResponder> NewExchange(std::shared_ptr<HttpSession> session, uint64_t id);
 
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+class HttpSession : public OpenConnection, public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(std::shared_ptr<ServerState> state, asio::ip::tcp::socket socket,
               Listener::Strand strand, int port)
       : state_(std::move(state)), stream_(std::move(socket)), strand_(std::move(strand)),
         port_(port), watchdog_(strand_) {}
+  ~HttpSession() override { state_->Unregister(this); }
+
+  // Registered so Shutdown closes it: an idle keep-alive session or a stream's client-gone
+  // probe waits on a read that would otherwise keep the session, and the server state it
+  // holds, alive past the io_context.
+  void Start() {
+    state_->Register(this, weak_from_this());
+    Read();
+  }
+
+  // Shutdown: as if the client went away, so a call still running is cancelled.
+  void CloseFromAnyThread() override {
+    asio::dispatch(strand_, [self = shared_from_this()] {
+      if (!self->closed_) self->ClientGone();
+    });
+  }
 
   void Read() {
     parser_.emplace();
@@ -567,7 +583,7 @@ std::shared_ptr<HttpResponder> NewExchange(std::shared_ptr<HttpSession> session,
 void StartHttpSession(std::shared_ptr<ServerState> state, asio::ip::tcp::socket socket,
                       Listener::Strand strand, int port) {
   std::make_shared<HttpSession>(std::move(state), std::move(socket), std::move(strand), port)
-      ->Read();
+      ->Start();
 }
 
 }  // namespace pipebridge::jsonrpc

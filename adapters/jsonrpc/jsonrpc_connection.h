@@ -54,7 +54,8 @@ struct ClientAnswer {
   std::string data_json;  // raw JSON of error.data, empty when absent
 };
 
-class JsonRpcConnection : public std::enable_shared_from_this<JsonRpcConnection> {
+class JsonRpcConnection : public OpenConnection,
+                          public std::enable_shared_from_this<JsonRpcConnection> {
  public:
   using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
   // Receives the client's answer to a server-sent request, on the strand.
@@ -68,7 +69,7 @@ class JsonRpcConnection : public std::enable_shared_from_this<JsonRpcConnection>
   const rpc::Peer& peer() const { return peer_; }
 
   // Any thread. Closes the connection, cancelling every call in flight.
-  void CloseFromAnyThread();
+  void CloseFromAnyThread() override;
 
  protected:
   JsonRpcConnection(std::shared_ptr<ServerState> state, Strand strand, rpc::Peer peer,

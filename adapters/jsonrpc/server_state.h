@@ -17,7 +17,14 @@
 
 namespace pipebridge::jsonrpc {
 
-class JsonRpcConnection;
+// A connection Shutdown closes: a JSON-RPC connection (TCP or WebSocket) or an HTTP
+// session (Connect, gRPC-Web, or one waiting for its next request or its upgrade).
+class OpenConnection {
+ public:
+  virtual ~OpenConnection() = default;
+  // Closes on the connection's own strand, cancelling what it still serves.
+  virtual void CloseFromAnyThread() = 0;
+};
 
 struct ServerState {
   ServerState(const rpc::Dispatcher& d, JsonRpcServerOptions o)
@@ -40,16 +47,16 @@ struct ServerState {
   std::atomic<int64_t> peak_connection_queued_output_bytes{0};
   std::atomic<bool> shutting_down{false};
 
-  void Register(JsonRpcConnection* connection, std::weak_ptr<JsonRpcConnection> weak) {
+  void Register(OpenConnection* connection, std::weak_ptr<OpenConnection> weak) {
     std::lock_guard<std::mutex> lock(mutex);
     open[connection] = std::move(weak);
   }
-  void Unregister(JsonRpcConnection* connection) {
+  void Unregister(OpenConnection* connection) {
     std::lock_guard<std::mutex> lock(mutex);
     open.erase(connection);
   }
-  std::vector<std::shared_ptr<JsonRpcConnection>> OpenConnections() {
-    std::vector<std::shared_ptr<JsonRpcConnection>> result;
+  std::vector<std::shared_ptr<OpenConnection>> OpenConnections() {
+    std::vector<std::shared_ptr<OpenConnection>> result;
     std::lock_guard<std::mutex> lock(mutex);
     for (auto& [raw, weak] : open) {
       if (auto strong = weak.lock()) result.push_back(std::move(strong));
@@ -59,7 +66,7 @@ struct ServerState {
 
  private:
   std::mutex mutex;
-  absl::flat_hash_map<JsonRpcConnection*, std::weak_ptr<JsonRpcConnection>> open;
+  absl::flat_hash_map<OpenConnection*, std::weak_ptr<OpenConnection>> open;
 };
 
 }  // namespace pipebridge::jsonrpc

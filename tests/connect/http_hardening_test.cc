@@ -142,6 +142,33 @@ TEST_F(HttpHardeningTest, CorsHeadersOnResponsesToAllowedOrigins) {
   EXPECT_EQ(stream->header("access-control-allow-origin"), "http://localhost:5173");
 }
 
+TEST_F(HttpHardeningTest, ShutdownClosesAnIdleKeepAliveConnection) {
+  auto client = RawHttpClient::Connect(port());
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(client->Send(PostRequest(port(), kEchoPath, "application/json", R"({"text":"idle"})")));
+  auto reply = client->Read();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  // The session now waits for a next request that never comes: Shutdown must close it
+  // rather than leave it (and the server state it holds) behind the stopped io_context.
+  server_->Shutdown(absl::ZeroDuration());
+  EXPECT_TRUE(client->WaitClosed(absl::Seconds(1)));
+}
+
+TEST_F(HttpHardeningTest, ShutdownCancelsAStreamAndClosesItsConnection) {
+  auto client = RawHttpClient::Connect(port());
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(client->Send(PostRequest(port(), kCountPath, "application/connect+json",
+                                       Envelope(0, R"({"count":-1})"))));
+  auto head = client->ReadHead();
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  server_->Shutdown(absl::ZeroDuration());
+  EXPECT_TRUE(client->WaitClosed(absl::Seconds(1)));
+  EXPECT_TRUE(WaitFor([&] { return probe_.streams_done.load() == 1; }));
+  EXPECT_EQ(probe_.cancellations.load(), 1);
+}
+
 TEST_F(HttpHardeningTest, BadInputLeavesOtherConnectionsServing) {
   // A stream open on one connection, garbage on another, then a good call on a third.
   auto streaming = RawHttpClient::Connect(port());
