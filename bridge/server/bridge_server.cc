@@ -11,8 +11,6 @@
 #include "adapters/connect/connect_handler.h"
 #include "adapters/grpc/grpc_server.h"
 #include "bridge/core/context/context_resolver.h"
-#include "bridge/core/entities/entity_store.h"
-#include "bridge/core/events/event_log.h"
 #include "bridge/core/hosts/host_registry.h"
 #include "bridge/core/publishes/publish_store.h"
 #include "bridge/core/status_macros.h"

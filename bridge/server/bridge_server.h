@@ -7,7 +7,8 @@
 
 #include "absl/status/statusor.h"
 #include "adapters/jsonrpc/jsonrpc_server.h"
-#include "bridge/core/events/event.h"
+#include "bridge/core/entities/entity_store.h"
+#include "bridge/core/events/event_log.h"
 #include "bridge/rpc/dispatcher.h"
 #include "bridge/rpc/logger.h"
 #include "bridge/rpc/method_table.h"
@@ -17,7 +18,8 @@
 #include "bridge/service/task_runner.h"
 
 // Held by pointer only: every file that starts a bridge (the server, its tests, benchmarks)
-// includes this header, and the listeners' headers bring grpcpp and Beast with them.
+// includes this header, and the listeners' headers bring grpcpp and Beast with them. The
+// store and the event log are returned by accessors, so their headers stay.
 namespace pipebridge::grpc_adapter {
 class GrpcServer;
 }  // namespace pipebridge::grpc_adapter
@@ -27,12 +29,6 @@ class ConnectHandler;
 namespace pipebridge::core::context {
 class ContextResolver;
 }  // namespace pipebridge::core::context
-namespace pipebridge::core::entities {
-class EntityStore;
-}  // namespace pipebridge::core::entities
-namespace pipebridge::core::events {
-class EventLog;
-}  // namespace pipebridge::core::events
 namespace pipebridge::core::hosts {
 class HostRegistry;
 }  // namespace pipebridge::core::hosts
