@@ -8,6 +8,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "adapters/connect/connect_handler.h"
+#include "adapters/grpc/grpc_server.h"
+#include "bridge/core/context/context_resolver.h"
+#include "bridge/core/hosts/host_registry.h"
+#include "bridge/core/publishes/publish_store.h"
 #include "bridge/core/status_macros.h"
 #include "bridge/rpc/auth_interceptor.h"
 #include "bridge/rpc/deadline_interceptor.h"
@@ -235,6 +240,10 @@ absl::StatusOr<std::unique_ptr<BridgeServer>> BridgeServer::Start(const ServerCo
 }
 
 BridgeServer::~BridgeServer() { Shutdown(); }
+
+int BridgeServer::grpc_port() const { return grpc_->port(); }
+
+std::string BridgeServer::grpc_address() const { return grpc_->address(); }
 
 void BridgeServer::Shutdown() {
   if (!running_) return;

@@ -6,14 +6,9 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "adapters/connect/connect_handler.h"
-#include "adapters/grpc/grpc_server.h"
 #include "adapters/jsonrpc/jsonrpc_server.h"
-#include "bridge/core/context/context_resolver.h"
 #include "bridge/core/entities/entity_store.h"
 #include "bridge/core/events/event_log.h"
-#include "bridge/core/hosts/host_registry.h"
-#include "bridge/core/publishes/publish_store.h"
 #include "bridge/rpc/dispatcher.h"
 #include "bridge/rpc/logger.h"
 #include "bridge/rpc/method_table.h"
@@ -21,6 +16,25 @@
 #include "bridge/server/server_config.h"
 #include "bridge/service/server_info.h"
 #include "bridge/service/task_runner.h"
+
+// Held by pointer only: every file that starts a bridge (the server, its tests, benchmarks)
+// includes this header, and the listeners' headers bring grpcpp and Beast with them. The
+// store and the event log are returned by accessors, so their headers stay.
+namespace pipebridge::grpc_adapter {
+class GrpcServer;
+}  // namespace pipebridge::grpc_adapter
+namespace pipebridge::connect {
+class ConnectHandler;
+}  // namespace pipebridge::connect
+namespace pipebridge::core::context {
+class ContextResolver;
+}  // namespace pipebridge::core::context
+namespace pipebridge::core::hosts {
+class HostRegistry;
+}  // namespace pipebridge::core::hosts
+namespace pipebridge::core::publishes {
+class PublishStore;
+}  // namespace pipebridge::core::publishes
 
 namespace pipebridge::server {
 
@@ -33,8 +47,8 @@ class BridgeServer {
   ~BridgeServer();
 
   const std::string& token() const { return token_; }
-  int grpc_port() const { return grpc_->port(); }
-  std::string grpc_address() const { return grpc_->address(); }
+  int grpc_port() const;
+  std::string grpc_address() const;
   // Null when the listener is turned off.
   const jsonrpc::JsonRpcServer* jsonrpc() const { return jsonrpc_.get(); }
   const std::string& discovery_path() const { return discovery_.path(); }
