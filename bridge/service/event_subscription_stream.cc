@@ -44,17 +44,20 @@ void EventSubscriptionStream::Pump(const std::shared_ptr<State>& state) {
   {
     std::lock_guard<std::mutex> lock(state->mutex);
     state->scheduled = false;
-    if (state->stream == nullptr || state->sending || state->subscription == nullptr) return;
-    auto next = state->subscription->NextShared();
-    if (!next.ok()) {
-      state->stream->Finish(next.status());  // resumable: the message names the last id
-      ended = std::move(state->subscription);
-    } else if (*next != nullptr) {
+    if (state->stream == nullptr || state->subscription == nullptr) return;
+    while (state->unwritten < kSendWindow) {
+      auto next = state->subscription->NextShared();
+      if (!next.ok()) {
+        state->stream->Finish(next.status());  // resumable: the message names the last id
+        ended = std::move(state->subscription);
+        break;
+      }
+      if (*next == nullptr) break;  // nothing yet: the wakeup schedules the next pump
       v1::SubscribeEventsResponse response;
       EventToProto(**next, response.mutable_event());
-      state->sending = true;
+      ++state->unwritten;
       state->stream->Send(response);
-    }  // else nothing yet: the wakeup schedules the next pump
+    }
   }
   // Close waits for a wakeup in flight, which may be waiting for the mutex: close outside it.
   if (ended) ended->Close();
@@ -63,8 +66,11 @@ void EventSubscriptionStream::Pump(const std::shared_ptr<State>& state) {
 void EventSubscriptionStream::OnSendDone(bool ok) {
   {
     std::lock_guard<std::mutex> lock(state_->mutex);
-    state_->sending = false;
+    --state_->unwritten;
     if (!ok) return;  // the client is gone; OnCancel/OnDone follow
+    // Refill once half the window is written: one pump per run of events, not per event.
+    // Below that a new event's wakeup pumps at once anyway.
+    if (state_->unwritten > kSendWindow / 2) return;
   }
   Schedule(state_);
 }

@@ -1,6 +1,6 @@
-// One EventService/Subscribe call: pulls events from a core subscription and sends them
-// one at a time, the next only when the last was written (backpressure by write
-// completion), so a slow client fills its own bounded queue in the log and is ended with
+// One EventService/Subscribe call: pulls events from a core subscription and hands them to
+// the transport, at most kSendWindow not yet written (backpressure by write completion),
+// so a slow client fills its own bounded queue in the log and is ended with
 // RESOURCE_EXHAUSTED there, never slowing writers or other subscribers.
 #pragma once
 
@@ -15,6 +15,11 @@ namespace pipebridge::service {
 
 class EventSubscriptionStream : public rpc::StreamObserver {
  public:
+  // Events handed to the transport and not yet written. More than one, so a pump sends a
+  // run of events the transport writes back to back, rather than costing a thread handoff
+  // each way per event; few, so a subscriber's backlog stays in its bounded log queue.
+  static constexpr int kSendWindow = 32;
+
   // Subscribes with `options` and starts sending; on a bad request finishes the stream
   // with the log's error.
   static std::unique_ptr<EventSubscriptionStream> Start(core::events::EventLog& log,
@@ -32,7 +37,7 @@ class EventSubscriptionStream : public rpc::StreamObserver {
     std::mutex mutex;
     rpc::ServerStream* stream = nullptr;  // null once the call is over
     std::unique_ptr<core::events::Subscription> subscription;
-    bool sending = false;
+    int unwritten = 0;  // sent to the transport, OnSendDone not yet seen
     bool scheduled = false;
     TaskRunner* runner = nullptr;
   };
