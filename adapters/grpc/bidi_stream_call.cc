@@ -10,7 +10,7 @@ grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* BidiStreamCall::Sta
   std::lock_guard<std::mutex> callbacks(call->callback_mutex_);
   call->Adopt(dispatcher.StartBidiStream(call->ctx_, *call));
   if (call->started_ && !call->finishing()) call->StartRead(&call->read_buffer_);
-  return call;
+  return call->HandOver();
 }
 
 void BidiStreamCall::OnReadDone(bool ok) {

@@ -10,11 +10,11 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* ServerStreamCall::Start(
   absl::Status parsed = ParseMessage(*request, call->request_.get());
   if (!parsed.ok()) {
     call->Finish(parsed);
-    return call;
+    return call->HandOver();
   }
   std::lock_guard<std::mutex> callbacks(call->callback_mutex_);
   call->Adopt(dispatcher.StartServerStream(call->ctx_, *call->request_, *call));
-  return call;
+  return call->HandOver();
 }
 
 }  // namespace pipebridge::grpc_adapter

@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "adapters/grpc/grpc_call.h"
+#include "adapters/grpc/tsan_handoff.h"
 #include "bridge/rpc/dispatcher.h"
 
 namespace pipebridge::grpc_adapter {
@@ -49,6 +50,7 @@ class StreamCall : public Reactor, public rpc::ServerStream {
   }
 
   void OnCancel() override {
+    TsanAcquireFromGrpc(this);  // Start's writes happen before: see tsan_handoff.h
     ctx_.Cancel();
     {
       std::lock_guard<std::mutex> callbacks(callback_mutex_);
@@ -83,6 +85,12 @@ class StreamCall : public Reactor, public rpc::ServerStream {
     }
     started_ = true;
     observer_ = std::move(observer).value();
+  }
+
+  // What Start returns to gRPC: `this`, once everything Start wrote is published to OnCancel.
+  Reactor* HandOver() {
+    TsanReleaseToGrpc(this);
+    return this;
   }
 
   bool finishing() {

@@ -230,7 +230,9 @@ TEST(ContractDescriptionTest, EveryReferenceResolves) {
   for (const std::string& ref : refs) {
     EXPECT_TRUE(schemas.contains(ref.substr(std::string("#/schemas/").size()))) << ref;
   }
-  for (const Json& service : Document()["services"]) {
+  // Named: a range-for over Document()["services"] would walk a destroyed temporary.
+  const Json document = Document();
+  for (const Json& service : document["services"]) {
     for (const Json& method : service["methods"]) {
       EXPECT_TRUE(schemas.contains(method["request"].get<std::string>())) << method["request"];
       EXPECT_TRUE(schemas.contains(method["response"].get<std::string>())) << method["response"];
