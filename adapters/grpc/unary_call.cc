@@ -21,15 +21,34 @@ grpc::ServerUnaryReactor* UnaryCall::Start(const rpc::Dispatcher& dispatcher,
   auto* call = new UnaryCall(dispatcher, method, server_context, response);
   absl::Status parsed = ParseMessage(*request, call->request_.get());
   if (!parsed.ok()) {
-    call->Finish(ToGrpcStatus(parsed));
-    return call;
+    delete call;
+    grpc::ServerUnaryReactor* reactor = server_context->DefaultReactor();
+    reactor->Finish(ToGrpcStatus(parsed));
+    return reactor;
   }
   dispatcher.CallUnary(call->ctx_, *call->request_, call->response_.get(),
-                       [call](absl::Status status) {
-                         if (status.ok()) SerializeMessage(*call->response_, call->response_buffer_);
-                         call->Finish(ToGrpcStatus(status));
-                       });
-  return call;
+                       [call](absl::Status status) { call->Complete(status); });
+  int expected = kRunning;
+  if (call->state_.compare_exchange_strong(expected, kReactorReturned, std::memory_order_acq_rel,
+                                           std::memory_order_acquire)) {
+    return call;
+  }
+  // The handler is done with the call (it called done, and touches nothing after it).
+  grpc::ServerUnaryReactor* reactor = server_context->DefaultReactor();
+  reactor->Finish(call->final_status_);
+  delete call;
+  return reactor;
+}
+
+void UnaryCall::Complete(const absl::Status& status) {
+  if (status.ok()) SerializeMessage(*response_, response_buffer_);
+  final_status_ = ToGrpcStatus(status);
+  int expected = kRunning;
+  if (state_.compare_exchange_strong(expected, kCompletedInStart, std::memory_order_acq_rel,
+                                     std::memory_order_acquire)) {
+    return;  // Start finishes it
+  }
+  Finish(final_status_);
 }
 
 void UnaryCall::OnCancel() { ctx_.Cancel(); }
