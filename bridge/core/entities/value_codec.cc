@@ -107,7 +107,9 @@ absl::StatusOr<nlohmann::json> NormalizeFieldValue(const FieldSchema& field,
       }
       return value;
     case FieldType::kNumber:
-      if (value.is_null() || value.is_number_integer()) return value;
+      // As stored (a SQLite INTEGER): a JSON parser's unsigned becomes signed.
+      if (value.is_number_integer()) return nlohmann::json(value.get<int64_t>());
+      if (value.is_null()) return value;
       return Expected(path, "an integer or null", value);
     case FieldType::kFloat:
       if (value.is_null()) return value;

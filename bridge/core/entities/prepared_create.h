@@ -1,0 +1,40 @@
+// A Create checked and encoded before its write transaction.
+//
+// EntityStore::PrepareCreate runs every check of a Create that needs no storage (the type,
+// each field's name, editability and value shape, return_fields) and normalises the values.
+// EntityStore::CreateInTransaction(txn, prepared, late_data) then only checks links against
+// the file and runs the SQL. A writer that commits many creates together (group commit)
+// prepares each one on its caller's thread, so the write lock covers storage work only.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "bridge/core/entities/entity_schema.h"
+#include "bridge/core/entities/field_schema.h"
+#include "nlohmann/json.hpp"
+
+namespace pipebridge::core::entities {
+
+// One field of a write with its value in canonical form (NormalizeFieldValue).
+struct FieldValue {
+  const FieldSchema* field = nullptr;
+  nlohmann::json value;
+};
+
+// Made by EntityStore::PrepareCreate; valid while that store lives. Immutable: one prepared
+// Create may run several times (a group commit retries a failed batch one request at a time).
+class PreparedCreate {
+ public:
+  const EntityTypeSchema& type() const { return *type_; }
+
+ private:
+  friend class EntityStore;
+
+  const EntityTypeSchema* type_ = nullptr;
+  std::vector<FieldValue> values_;  // In data's key order.
+  std::vector<std::string> return_fields_;
+  std::string path_prefix_;
+};
+
+}  // namespace pipebridge::core::entities
