@@ -109,7 +109,8 @@ class EntityStore {
   // each replacing the prepared value of the same field; its error paths are
   // `<prefix>data.<field>` too.
   absl::StatusOr<PreparedCreate> PrepareCreate(const CreateRequest& request,
-                                               const std::string& path_prefix = "") const;
+                                               const std::string& path_prefix = "",
+                                               CreateReturns returns = CreateReturns::kRecord) const;
   absl::StatusOr<nlohmann::json> CreateInTransaction(
       sqlite::Transaction& txn, const PreparedCreate& prepared,
       const nlohmann::json& late_data = nlohmann::json::object());

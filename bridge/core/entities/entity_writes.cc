@@ -161,7 +161,7 @@ absl::Status ValidateReturnFields(const Schema& schema, const EntityTypeSchema& 
 // would decode) plus the names of the records they link to: reading the new row back through
 // a Find cost as much as the rest of the Create. Only a return field that was not written
 // (other than the creation stamps) is read back, with the whole return_fields list so that an
-// error names the field by its index.
+// error names the field by its index. `values` empty: type, id and return_fields only.
 absl::StatusOr<json> CreatedRecord(sqlite::Connection& c, const Schema& schema, const EntityTypeSchema& type,
                                    int64_t id, const std::vector<const FieldValue*>& values,
                                    const std::vector<std::string>& return_fields, const std::string& stamp,
@@ -274,14 +274,15 @@ absl::StatusOr<std::vector<json>> EntityStore::Batch(const std::vector<BatchItem
   return results;
 }
 
-absl::StatusOr<PreparedCreate> EntityStore::PrepareCreate(const CreateRequest& request,
-                                                         const std::string& prefix) const {
+absl::StatusOr<PreparedCreate> EntityStore::PrepareCreate(const CreateRequest& request, const std::string& prefix,
+                                                         CreateReturns returns) const {
   PreparedCreate prepared;
   PB_ASSIGN_OR_RETURN(prepared.type_, LookupType(schema_, request.entity_type, prefix));
   PB_ASSIGN_OR_RETURN(prepared.values_,
                       ParseData(schema_, *prepared.type_, request.data, absl::StrCat(prefix, "data")));
   PB_RETURN_IF_ERROR(ValidateReturnFields(schema_, *prepared.type_, request.return_fields, prefix));
   prepared.return_fields_ = request.return_fields;
+  prepared.returns_ = returns;
   prepared.path_prefix_ = prefix;
   return prepared;
 }
@@ -344,7 +345,9 @@ absl::StatusOr<json> EntityStore::CreateInTransaction(sqlite::Transaction& txn, 
     change.changes.push_back({v->field->name, nullptr, v->value});
   }
   PB_RETURN_IF_ERROR(Notify(txn, change));
-  return CreatedRecord(c, schema_, type, id, values, prepared.return_fields_, stamp, prefix, now);
+  return CreatedRecord(c, schema_, type, id,
+                       prepared.returns_ == CreateReturns::kRecord ? values : std::vector<const FieldValue*>(),
+                       prepared.return_fields_, stamp, prefix, now);
 }
 
 absl::StatusOr<json> EntityStore::UpdateInTransaction(sqlite::Transaction& txn,

@@ -22,6 +22,11 @@ struct FieldValue {
   nlohmann::json value;
 };
 
+// What a Create returns: the record (type, id, the fields in data with link
+// names, return_fields), or only type, id and return_fields, for a caller that
+// has the values it wrote and needs no link names (it skips their look-ups).
+enum class CreateReturns { kRecord, kReturnFieldsOnly };
+
 // Made by EntityStore::PrepareCreate; valid while that store lives. Immutable: one prepared
 // Create may run several times (a group commit retries a failed batch one request at a time).
 class PreparedCreate {
@@ -34,6 +39,7 @@ class PreparedCreate {
   const EntityTypeSchema* type_ = nullptr;
   std::vector<FieldValue> values_;  // In data's key order.
   std::vector<std::string> return_fields_;
+  CreateReturns returns_ = CreateReturns::kRecord;
   std::string path_prefix_;
 };
 
