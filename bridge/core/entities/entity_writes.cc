@@ -281,6 +281,12 @@ absl::StatusOr<PreparedCreate> EntityStore::PrepareCreate(const CreateRequest& r
   PB_ASSIGN_OR_RETURN(prepared.values_,
                       ParseData(schema_, *prepared.type_, request.data, absl::StrCat(prefix, "data")));
   PB_RETURN_IF_ERROR(ValidateReturnFields(schema_, *prepared.type_, request.return_fields, prefix));
+  prepared.first_column_.reserve(prepared.values_.size() + 1);
+  for (const FieldValue& v : prepared.values_) {
+    prepared.first_column_.push_back(prepared.columns_.size());
+    AppendColumns(v, prepared.columns_, prepared.params_);
+  }
+  prepared.first_column_.push_back(prepared.columns_.size());
   prepared.return_fields_ = request.return_fields;
   prepared.returns_ = returns;
   prepared.path_prefix_ = prefix;
@@ -304,30 +310,46 @@ absl::StatusOr<json> EntityStore::CreateInTransaction(sqlite::Transaction& txn, 
   if (!late_data.is_object() || !late_data.empty()) {
     PB_ASSIGN_OR_RETURN(late, ParseData(schema_, type, late_data, data_path));
   }
-  // What is written: the prepared values a late one does not replace, then the late ones.
+  // What is written: the prepared values a late one does not replace (with the columns and
+  // parameters encoded when prepared), then the late ones.
+  std::vector<std::string> late_columns;
+  std::vector<sqlite::Value> late_params;
+  for (const FieldValue& v : late) AppendColumns(v, late_columns, late_params);
   std::vector<const FieldValue*> values;
+  std::vector<const std::string*> columns;
+  std::vector<const sqlite::Value*> params;
   values.reserve(prepared.values_.size() + late.size());
-  for (const FieldValue& v : prepared.values_) {
+  columns.reserve(prepared.columns_.size() + late_columns.size());
+  params.reserve(prepared.params_.size() + late_params.size());
+  for (size_t i = 0; i < prepared.values_.size(); ++i) {
+    const FieldValue& v = prepared.values_[i];
     const bool replaced =
         std::any_of(late.begin(), late.end(), [&v](const FieldValue& l) { return l.field == v.field; });
-    if (!replaced) values.push_back(&v);
+    if (replaced) continue;
+    values.push_back(&v);
+    for (size_t k = prepared.first_column_[i]; k < prepared.first_column_[i + 1]; ++k) {
+      columns.push_back(&prepared.columns_[k]);
+      params.push_back(&prepared.params_[k]);
+    }
   }
   for (const FieldValue& v : late) values.push_back(&v);
+  for (size_t k = 0; k < late_columns.size(); ++k) {
+    columns.push_back(&late_columns[k]);
+    params.push_back(&late_params[k]);
+  }
   for (const FieldValue* v : values) PB_RETURN_IF_ERROR(CheckLinks(c, *v, data_path));
 
   absl::Time now = clock_();
   std::string stamp = FormatDateTime(now);
-  std::vector<std::string> columns = {"\"f_created_at\"", "\"f_updated_at\""};
-  std::vector<sqlite::Value> params;
-  params.emplace_back(stamp);
-  params.emplace_back(stamp);
-  for (const FieldValue* v : values) AppendColumns(*v, columns, params);
-  std::vector<std::string> marks(columns.size(), "?");
-  PB_ASSIGN_OR_RETURN(sqlite::Statement insert,
-                      c.Prepare(absl::StrCat("INSERT INTO ", TableName(type.name), "(",
-                                             absl::StrJoin(columns, ", "), ") VALUES (",
-                                             absl::StrJoin(marks, ", "), ")")));
-  insert.BindAll(params);
+  std::string sql = absl::StrCat("INSERT INTO ", TableName(type.name), "(\"f_created_at\", \"f_updated_at\"");
+  for (const std::string* column : columns) absl::StrAppend(&sql, ", ", *column);
+  sql += ") VALUES (?, ?";
+  for (size_t k = 0; k < columns.size(); ++k) sql += ", ?";
+  sql += ")";
+  PB_ASSIGN_OR_RETURN(sqlite::Statement insert, c.Prepare(sql));
+  insert.BindText(1, stamp);
+  insert.BindText(2, stamp);
+  for (size_t k = 0; k < params.size(); ++k) insert.BindValue(static_cast<int>(k) + 3, *params[k]);
   PB_RETURN_IF_ERROR(insert.Run());
   int64_t id = c.LastInsertRowId();
   insert = sqlite::Statement();

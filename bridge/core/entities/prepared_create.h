@@ -12,6 +12,7 @@
 
 #include "bridge/core/entities/entity_schema.h"
 #include "bridge/core/entities/field_schema.h"
+#include "bridge/core/sqlite/statement.h"
 #include "nlohmann/json.hpp"
 
 namespace pipebridge::core::entities {
@@ -38,6 +39,10 @@ class PreparedCreate {
 
   const EntityTypeSchema* type_ = nullptr;
   std::vector<FieldValue> values_;  // In data's key order.
+  // The INSERT's columns and parameters of values_[i]: [first_column_[i], first_column_[i + 1]).
+  std::vector<std::string> columns_;
+  std::vector<sqlite::Value> params_;
+  std::vector<size_t> first_column_;
   std::vector<std::string> return_fields_;
   CreateReturns returns_ = CreateReturns::kRecord;
   std::string path_prefix_;
