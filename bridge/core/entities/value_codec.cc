@@ -1,5 +1,7 @@
 #include "bridge/core/entities/value_codec.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 
@@ -37,6 +39,14 @@ absl::StatusOr<std::string> ParseDateTime(const nlohmann::json& value, absl::str
                                   text, "\""));
   }
   return FormatDateTime(time);
+}
+
+// {"type", "id"}, built key by key: an initializer list copies every element once more.
+nlohmann::json LinkJson(Link link) {
+  nlohmann::json out = nlohmann::json::object();
+  out["type"] = std::move(link.type);
+  out["id"] = link.id;
+  return out;
 }
 
 }  // namespace
@@ -107,7 +117,9 @@ absl::StatusOr<nlohmann::json> NormalizeFieldValue(const FieldSchema& field,
       }
       return value;
     case FieldType::kNumber:
-      if (value.is_null() || value.is_number_integer()) return value;
+      // As stored (a SQLite INTEGER): a JSON parser's unsigned becomes signed.
+      if (value.is_number_integer()) return nlohmann::json(value.get<int64_t>());
+      if (value.is_null()) return value;
       return Expected(path, "an integer or null", value);
     case FieldType::kFloat:
       if (value.is_null()) return value;
@@ -135,7 +147,7 @@ absl::StatusOr<nlohmann::json> NormalizeFieldValue(const FieldSchema& field,
       if (value.is_null()) return value;
       absl::StatusOr<Link> link = ParseLink(value, schema, &field, path);
       if (!link.ok()) return link.status();
-      return nlohmann::json{{"type", link->type}, {"id", link->id}};
+      return LinkJson(std::move(*link));
     }
     case FieldType::kMultiEntity: {
       if (value.is_null()) return nlohmann::json::array();
@@ -144,7 +156,7 @@ absl::StatusOr<nlohmann::json> NormalizeFieldValue(const FieldSchema& field,
       for (size_t i = 0; i < value.size(); ++i) {
         absl::StatusOr<Link> link = ParseLink(value[i], schema, &field, absl::StrCat(path, "[", i, "]"));
         if (!link.ok()) return link.status();
-        nlohmann::json normalized = {{"type", link->type}, {"id", link->id}};
+        nlohmann::json normalized = LinkJson(std::move(*link));
         bool duplicate = false;
         for (const auto& seen : out) duplicate = duplicate || seen == normalized;
         if (!duplicate) out.push_back(std::move(normalized));
