@@ -76,7 +76,7 @@ TEST_F(CrudTest, CreateReturnsWhatAReadOfTheRowDecodes) {
       {"Shot",
        {{"code", "sh020"},
         {"description", nullptr},
-        {"sg_cut_in", json::parse("18446744073709551615")},  // Unsigned beyond int64: stored signed.
+        {"sg_cut_in", json::parse("9223372036854775807")},   // A parser's unsigned at int64's top.
         {"sg_cut_out", json::parse("1001")},                 // A parser's unsigned.
         {"sg_cut_order", -7},
         {"sg_status_list", nullptr},
