@@ -29,27 +29,16 @@
 #include <grpcpp/grpcpp.h>
 
 #include "adapters/jsonrpc/jsonrpc_server.h"
+#include "bench/transports/bare_echo.h"
 #include "bench/transports/event_stream.h"
 #include "bench/transports/loopback.h"
 #include "bench/transports/ping_clients.h"
 #include "bridge/server/bridge_server.h"
-#include "echo.grpc.pb.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using pipebridge::bench::PingClient;
-
-class BareEcho : public pipebridge::bench::EchoService::CallbackService {
-  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context,
-                                 const pipebridge::bench::EchoMessage* request,
-                                 pipebridge::bench::EchoMessage* response) override {
-    response->set_payload(request->payload());
-    auto* reactor = context->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
-  }
-};
 
 struct Result {
   double p50_us = 0;
@@ -210,12 +199,9 @@ int main(int argc, char** argv) {
   }
   const std::string payload(200, 'x');
 
-  BareEcho bare_service;
-  grpc::ServerBuilder builder;
+  pipebridge::bench::BareEcho bare_service;
   int bare_port = 0;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &bare_port);
-  builder.RegisterService(&bare_service);
-  auto bare_server = builder.BuildAndStart();
+  auto bare_server = pipebridge::bench::StartBareEchoServer(bare_service, &bare_port);
   const std::string bare_address = "127.0.0.1:" + std::to_string(bare_port);
 
   char scratch[] = "/tmp/pipebridge-transport-load-XXXXXX";
