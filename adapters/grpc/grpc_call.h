@@ -11,7 +11,8 @@
 
 namespace pipebridge::grpc_adapter {
 
-// Fills the token and the requested timeout from the gRPC call.
+// Fills the token (a view of the call's metadata, which outlives the CallContext) and the
+// requested timeout from the gRPC call.
 void ReadCallMetadata(const grpc::CallbackServerContext& server_context, rpc::CallContext& ctx);
 
 rpc::Peer PeerOf(const grpc::CallbackServerContext& server_context);
@@ -19,7 +20,10 @@ rpc::Peer PeerOf(const grpc::CallbackServerContext& server_context);
 // absl and gRPC share the status code numbering.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
-// INVALID_ARGUMENT naming the expected message type when the payload does not parse.
+// INVALID_ARGUMENT naming the message type a request payload did not parse as.
+absl::Status PayloadNotParsed(const google::protobuf::Descriptor& expected);
+
+// PayloadNotParsed when the payload does not parse.
 absl::Status ParseMessage(const grpc::ByteBuffer& buffer, google::protobuf::Message* message);
 void SerializeMessage(const google::protobuf::Message& message, grpc::ByteBuffer* buffer);
 
