@@ -26,7 +26,7 @@ void ReadCallMetadata(const grpc::CallbackServerContext& server_context, rpc::Ca
   }
 }
 
-rpc::Peer PeerOf(const grpc::CallbackServerContext&) { return rpc::Peer{"grpc", ""}; }
+rpc::Peer GrpcPeer() { return rpc::Peer{"grpc", ""}; }
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;

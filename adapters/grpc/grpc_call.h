@@ -15,7 +15,9 @@ namespace pipebridge::grpc_adapter {
 // requested timeout from the gRPC call.
 void ReadCallMetadata(const grpc::CallbackServerContext& server_context, rpc::CallContext& ctx);
 
-rpc::Peer PeerOf(const grpc::CallbackServerContext& server_context);
+// A gRPC call's peer before its address is asked for (ReadCallMetadata sets the resolver:
+// gRPC allocates the address string, which only logs need).
+rpc::Peer GrpcPeer();
 
 // absl and gRPC share the status code numbering.
 grpc::Status ToGrpcStatus(const absl::Status& status);

@@ -7,7 +7,7 @@ namespace pipebridge::grpc_adapter {
 
 UnaryCall::UnaryCall(const rpc::Dispatcher& dispatcher, const rpc::Method& method)
     : dispatcher_(dispatcher),
-      ctx_(method, rpc::Peer{"grpc", ""}, dispatcher.logger()),
+      ctx_(method, GrpcPeer(), dispatcher.logger()),
       request_message_(method.request_prototype->New()),
       response_message_(method.response_prototype->New()) {
   parsed_request_.message = request_message_.get();
