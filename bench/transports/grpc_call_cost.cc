@@ -13,7 +13,9 @@
 // --callgrind DIR: the children run under `valgrind --tool=callgrind` (output files kept in
 // DIR for callgrind_annotate); one run of N and one of 2N calls per server, and
 // instructions per call = (I(2N) - I(N)) / N, which cancels start-up, warm-up and shutdown.
-// Exact and independent of load; the way to compare before and after a change.
+// Counted, not timed, so the machine's load matters only through how threads interleave,
+// which moves the total a few percent per run (contended locks); the figure without Abseil's
+// mutex internals moves less. Take several runs; the way to compare before and after a change.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -23,12 +25,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -257,9 +261,69 @@ CpuFigures MeasureCpu(const std::string& self, const Server& server, const Flags
           static_cast<double>(client_after - client_before) / flags.calls};
 }
 
-// Total instructions of one server process that answered warm-up + `calls` calls.
-int64_t CallgrindInstructions(const std::string& self, const Server& server, const Flags& flags,
-                              int calls) {
+// Instructions of one server process, in all and in Abseil's mutex internals: Debian's
+// Abseil checks every lock for deadlock cycles (GraphCycles), so a lock costs hundreds of
+// instructions more when it is contended, and how often that happens depends on how the
+// threads happened to interleave. Both servers take the same locks (gRPC's); the figure
+// without them varies far less from run to run.
+struct Instructions {
+  int64_t total = 0;
+  int64_t mutex_internals = 0;
+};
+
+// Self cost per object from a callgrind output file: cost lines ("position cost") count for
+// the current object (ob=), except the line after calls=, which is a callee's inclusive cost.
+Instructions ReadCallgrindFile(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) Fail(absl::StrCat("cannot read ", path));
+  std::map<std::string, std::string> object_names;  // "(id)" -> name, as compressed
+  bool in_mutex_object = false;
+  bool next_is_call_cost = false;
+  Instructions result;
+  std::string line;
+  while (std::getline(file, line)) {
+    // An object's name comes with its first mention, which may be a callee's (cob=).
+    const bool object = line.rfind("ob=", 0) == 0;
+    if (object || line.rfind("cob=", 0) == 0) {
+      const std::string spec = line.substr(object ? 3 : 4);
+      const size_t close = spec.find(')');
+      std::string name = spec;
+      if (!spec.empty() && spec[0] == '(' && close != std::string::npos) {
+        const std::string id = spec.substr(0, close + 1);
+        if (close + 1 < spec.size()) object_names[id] = spec.substr(close + 2);
+        name = object_names[id];
+      }
+      if (object) {
+        in_mutex_object = name.find("libabsl_synchronization") != std::string::npos ||
+                          name.find("libabsl_graphcycles") != std::string::npos;
+      }
+      continue;
+    }
+    if (line.rfind("calls=", 0) == 0) {
+      next_is_call_cost = true;
+      continue;
+    }
+    if (line.empty() || !(std::isdigit(static_cast<unsigned char>(line[0])) || line[0] == '+' ||
+                          line[0] == '-' || line[0] == '*')) {
+      continue;
+    }
+    if (next_is_call_cost) {
+      next_is_call_cost = false;
+      continue;
+    }
+    const size_t space = line.find(' ');
+    int64_t cost = 0;
+    if (space == std::string::npos || !absl::SimpleAtoi(line.substr(space + 1), &cost)) continue;
+    result.total += cost;
+    if (in_mutex_object) result.mutex_internals += cost;
+  }
+  if (result.total == 0) Fail(absl::StrCat("no costs in ", path));
+  return result;
+}
+
+// One server process that answered warm-up + `calls` calls, under callgrind.
+Instructions CallgrindInstructions(const std::string& self, const Server& server,
+                                   const Flags& flags, int calls) {
   const std::string out = absl::StrCat(flags.callgrind_dir, "/", server.kind, "-", calls, ".out");
   {
     ServerProcess process(self, server.kind,
@@ -270,20 +334,7 @@ int64_t CallgrindInstructions(const std::string& self, const Server& server, con
     client.reset();
     process.Finish();
   }
-  std::ifstream file(out);
-  std::string line;
-  int64_t total = -1;
-  while (std::getline(file, line)) {
-    for (const char* key : {"summary: ", "totals: "}) {
-      if (line.rfind(key, 0) == 0) {
-        absl::string_view value(line);
-        value.remove_prefix(absl::string_view(key).size());
-        if (!absl::SimpleAtoi(value.substr(0, value.find(' ')), &total)) total = -1;
-      }
-    }
-  }
-  if (total < 0) Fail(absl::StrCat("no instruction total in ", out));
-  return total;
+  return ReadCallgrindFile(out);
 }
 
 double Median(std::vector<double> values) {
@@ -331,13 +382,22 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(flags.callgrind_dir);
     std::printf("instructions per call, server process under callgrind: (I(%d calls) - I(%d)) / %d\n",
                 2 * flags.calls, flags.calls, flags.calls);
-    double echo = 0;
+    std::printf("%-24s %14s %8s %26s %8s\n", "server", "instr/call", "vs echo",
+                "without Abseil mutex internals", "vs echo");
+    double echo_total = 0;
+    double echo_without = 0;
     for (const Server& server : kServers) {
-      const int64_t once = CallgrindInstructions(self, server, flags, flags.calls);
-      const int64_t twice = CallgrindInstructions(self, server, flags, 2 * flags.calls);
-      const double per_call = static_cast<double>(twice - once) / flags.calls;
-      if (echo == 0) echo = per_call;
-      std::printf("%-24s %10.0f instructions/call %6.2fx\n", server.name, per_call, per_call / echo);
+      const Instructions once = CallgrindInstructions(self, server, flags, flags.calls);
+      const Instructions twice = CallgrindInstructions(self, server, flags, 2 * flags.calls);
+      const double total = static_cast<double>(twice.total - once.total) / flags.calls;
+      const double without =
+          total - static_cast<double>(twice.mutex_internals - once.mutex_internals) / flags.calls;
+      if (echo_total == 0) {
+        echo_total = total;
+        echo_without = without;
+      }
+      std::printf("%-24s %14.0f %7.3fx %26.0f %7.3fx\n", server.name, total, total / echo_total,
+                  without, without / echo_without);
     }
     std::printf("callgrind files in %s\n", flags.callgrind_dir.c_str());
     return 0;
