@@ -1,6 +1,7 @@
 // The only file that touches gRPC's internal method API (grpc::internal::*): the stable
 // public alternative, grpc::CallbackGenericService, would route every method through one
-// handler with a string lookup.
+// handler with a string lookup. Unary methods are typed over the method's own messages
+// (unary_messages.h), as generated code is; the streaming ones take raw ByteBuffers.
 #include "adapters/grpc/generic_service.h"
 
 #include <grpcpp/impl/codegen/server_callback_handlers.h>
@@ -31,12 +32,15 @@ class GenericService : public grpc::Service {
         case rpc::MethodKind::kUnary:
           AddMethod(new grpc::internal::RpcServiceMethod(
               method->grpc_path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC, nullptr));
-          MarkMethodRawCallback(
-              index, new grpc::internal::CallbackUnaryHandler<ByteBuffer, ByteBuffer>(
-                         [&dispatcher, method](CallbackServerContext* context,
-                                               const ByteBuffer* request, ByteBuffer* response) {
-                           return UnaryCall::Start(dispatcher, *method, context, request, response);
-                         }));
+          {
+            auto* handler = new grpc::internal::CallbackUnaryHandler<UnaryRequest, UnaryResponse>(
+                [](CallbackServerContext* context, const UnaryRequest*, UnaryResponse*) {
+                  return UnaryCall::Start(context);
+                });
+            allocators_.push_back(std::make_unique<UnaryCallAllocator>(dispatcher, *method));
+            handler->SetMessageAllocator(allocators_.back().get());
+            MarkMethodCallback(index, handler);
+          }
           break;
         case rpc::MethodKind::kServerStreaming:
           AddMethod(new grpc::internal::RpcServiceMethod(
@@ -61,6 +65,10 @@ class GenericService : public grpc::Service {
       ++index;
     }
   }
+
+ private:
+  // Each unary method's calls come from its allocator, which gRPC only borrows.
+  std::vector<std::unique_ptr<UnaryCallAllocator>> allocators_;
 };
 
 }  // namespace

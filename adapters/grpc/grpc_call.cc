@@ -17,7 +17,7 @@ void ReadCallMetadata(const grpc::CallbackServerContext& server_context, rpc::Ca
     constexpr absl::string_view kBearer = "bearer ";
     if (value.size() > kBearer.size() &&
         absl::EqualsIgnoreCase(value.substr(0, kBearer.size()), kBearer)) {
-      ctx.set_token(std::string(value.substr(kBearer.size())));
+      ctx.set_token(value.substr(kBearer.size()));
     }
   }
   const auto deadline = server_context.deadline();
@@ -26,21 +26,23 @@ void ReadCallMetadata(const grpc::CallbackServerContext& server_context, rpc::Ca
   }
 }
 
-rpc::Peer PeerOf(const grpc::CallbackServerContext&) { return rpc::Peer{"grpc", ""}; }
+rpc::Peer GrpcPeer() { return rpc::Peer{"grpc", ""}; }
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
 }
 
+absl::Status PayloadNotParsed(const google::protobuf::Descriptor& expected) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("request payload is not a valid ", expected.full_name()));
+}
+
 absl::Status ParseMessage(const grpc::ByteBuffer& buffer, google::protobuf::Message* message) {
   grpc::ByteBuffer copy(buffer);  // Deserialize consumes its buffer; copies share slices.
   grpc::Status status =
       grpc::SerializationTraits<google::protobuf::Message>::Deserialize(&copy, message);
-  if (!status.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("request payload is not a valid ",
-                                                   message->GetDescriptor()->full_name()));
-  }
+  if (!status.ok()) return PayloadNotParsed(*message->GetDescriptor());
   return absl::OkStatus();
 }
 

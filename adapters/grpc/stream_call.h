@@ -72,7 +72,7 @@ class StreamCall : public Reactor, public rpc::ServerStream {
  protected:
   StreamCall(const rpc::Dispatcher& dispatcher, const rpc::Method& method,
              grpc::CallbackServerContext* server_context)
-      : dispatcher_(dispatcher), ctx_(method, PeerOf(*server_context), dispatcher.logger()) {
+      : dispatcher_(dispatcher), ctx_(method, GrpcPeer(), dispatcher.logger()) {
     ReadCallMetadata(*server_context, ctx_);
   }
 

@@ -1,7 +1,8 @@
 // Load tool, one run, one table: Ping with a 200-byte payload on every pipebridge transport
 // (native gRPC, JSON-RPC over TCP and WebSocket, Connect JSON and binary, gRPC-Web) next to
 // the two baselines, the loopback floor (a C ping-pong) and a bare typed gRPC C++ echo
-// server; p50/p99 latency and calls/s for 1 and 16 connections, with the ratios side by side.
+// server, all in this process; p50/p99 latency and calls/s for 1 and 16 connections, the
+// medians over rounds that measure every row in turn, with the ratios side by side.
 // Then event streaming: EventService/Subscribe to one live subscriber over WebSocket, TCP and
 // native gRPC while events are published at a steady rate (bench/transports/event_stream.h).
 //
@@ -29,27 +30,16 @@
 #include <grpcpp/grpcpp.h>
 
 #include "adapters/jsonrpc/jsonrpc_server.h"
+#include "bench/transports/bare_echo.h"
 #include "bench/transports/event_stream.h"
 #include "bench/transports/loopback.h"
 #include "bench/transports/ping_clients.h"
 #include "bridge/server/bridge_server.h"
-#include "echo.grpc.pb.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using pipebridge::bench::PingClient;
-
-class BareEcho : public pipebridge::bench::EchoService::CallbackService {
-  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context,
-                                 const pipebridge::bench::EchoMessage* request,
-                                 pipebridge::bench::EchoMessage* response) override {
-    response->set_payload(request->payload());
-    auto* reactor = context->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
-  }
-};
 
 struct Result {
   double p50_us = 0;
@@ -102,31 +92,45 @@ Result Measure(std::vector<std::unique_ptr<PingClient>>& clients, double seconds
   return result;
 }
 
-// Best of `rounds` (lowest p50, highest calls/s), fresh connections each round.
-Result Best(const std::function<std::unique_ptr<PingClient>()>& make, int connections,
-            double seconds, int rounds) {
-  Result best{1e18, 1e18, 0};
-  for (int r = 0; r < rounds; ++r) {
-    std::vector<std::unique_ptr<PingClient>> clients;
-    for (int c = 0; c < connections; ++c) clients.push_back(make());
-    Result result = Measure(clients, seconds);
-    best.p50_us = std::min(best.p50_us, result.p50_us);
-    best.p99_us = std::min(best.p99_us, result.p99_us);
-    best.calls_per_second = std::max(best.calls_per_second, result.calls_per_second);
-  }
-  return best;
+// One measurement on fresh connections.
+Result MeasureOnce(const std::function<std::unique_ptr<PingClient>()>& make, int connections,
+                   double seconds) {
+  std::vector<std::unique_ptr<PingClient>> clients;
+  for (int c = 0; c < connections; ++c) clients.push_back(make());
+  return Measure(clients, seconds);
 }
 
-void Print(const char* name, int connections, const Result& r, const Result& floor,
-           const Result& echo) {
-  std::printf("%-28s %5d %9.1f %9.1f %10.0f %10.2fx %10.2fx %10.2fx\n", name, connections,
+// Each figure's median over the rounds (the upper one of an even count).
+Result Median(const std::vector<Result>& rounds) {
+  auto median = [&rounds](double Result::*figure) {
+    std::vector<double> values;
+    for (const Result& r : rounds) values.push_back(r.*figure);
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+  };
+  return Result{median(&Result::p50_us), median(&Result::p99_us),
+                median(&Result::calls_per_second)};
+}
+
+// A row's medians, its ratios to the floor's and the echo's medians, then its p50 over the
+// echo's p50 in each round (the two measured next to each other, so under the same load).
+void Print(const char* name, int connections, const std::vector<Result>& rounds,
+           const std::vector<Result>& floor_rounds, const std::vector<Result>& echo_rounds) {
+  const Result r = Median(rounds);
+  const Result floor = Median(floor_rounds);
+  const Result echo = Median(echo_rounds);
+  std::printf("%-28s %5d %9.1f %9.1f %10.0f %10.2fx %10.2fx %10.2fx  ", name, connections,
               r.p50_us, r.p99_us, r.calls_per_second, r.p50_us / floor.p50_us,
               r.p50_us / echo.p50_us, r.calls_per_second / echo.calls_per_second);
+  for (size_t i = 0; i < rounds.size(); ++i) {
+    std::printf(" %.2f", rounds[i].p50_us / echo_rounds[i].p50_us);
+  }
+  std::printf("\n");
 }
 
 struct Flags {
   double seconds = 2.0;
-  int rounds = 2;
+  int rounds = 3;
   std::vector<int> connections = {1, 16};
   // Ping rows to run (keys of kRows); empty: all. The two baselines always run.
   std::vector<std::string> only;
@@ -210,12 +214,9 @@ int main(int argc, char** argv) {
   }
   const std::string payload(200, 'x');
 
-  BareEcho bare_service;
-  grpc::ServerBuilder builder;
+  pipebridge::bench::BareEcho bare_service;
   int bare_port = 0;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &bare_port);
-  builder.RegisterService(&bare_service);
-  auto bare_server = builder.BuildAndStart();
+  auto bare_server = pipebridge::bench::StartBareEchoServer(bare_service, &bare_port);
   const std::string bare_address = "127.0.0.1:" + std::to_string(bare_port);
 
   char scratch[] = "/tmp/pipebridge-transport-load-XXXXXX";
@@ -267,18 +268,37 @@ int main(int argc, char** argv) {
   }
 
   if (flags.ping) {
-    std::printf("Ping, 200-byte payload; %.1f s per measurement, best of %d rounds\n\n",
+    std::printf("Ping, 200-byte payload; %.1f s per measurement; median of %d rounds, each round "
+                "measuring every row in turn, in reverse order every other round\n\n",
                 flags.seconds, flags.rounds);
-    std::printf("%-28s %5s %9s %9s %10s %11s %11s %11s\n", "transport", "conns", "p50 us",
-                "p99 us", "calls/s", "p50/floor", "p50/echo", "tput/echo");
+    std::printf("%-28s %5s %9s %9s %10s %11s %11s %11s   %s\n", "transport", "conns", "p50 us",
+                "p99 us", "calls/s", "p50/floor", "p50/echo", "tput/echo", "p50/echo by round");
     for (int connections : flags.connections) {
-      auto best = [&](const Make& make) { return Best(make, connections, flags.seconds, flags.rounds); };
-      Result floor = best([&] { return bench::NewFloorClient(floor_server.port(), payload.size()); });
-      Result echo = best([&] { return bench::NewBareEchoClient(bare_address, token, payload); });
-      Print("C loopback ping-pong", connections, floor, floor, echo);
-      Print("bare gRPC C++ echo", connections, echo, floor, echo);
+      // The load on a shared machine drifts during a run: rows measured one after another,
+      // each over all its rounds, compare different minutes. Interleaved, the bare echo and
+      // native gRPC (next to each other in both orders) see the same conditions.
+      struct Measured {
+        const char* name;
+        Make make;
+        std::vector<Result> rounds;
+      };
+      std::vector<Measured> measured = {
+          {"C loopback ping-pong",
+           [&] { return bench::NewFloorClient(floor_server.port(), payload.size()); }, {}},
+          {"bare gRPC C++ echo",
+           [&] { return bench::NewBareEchoClient(bare_address, token, payload); }, {}},
+      };
       for (const Row& row : rows) {
-        if (Selected(flags.only, row.key)) Print(row.name, connections, best(row.make), floor, echo);
+        if (Selected(flags.only, row.key)) measured.push_back({row.name, row.make, {}});
+      }
+      for (int r = 0; r < flags.rounds; ++r) {
+        for (size_t i = 0; i < measured.size(); ++i) {
+          Measured& m = measured[r % 2 == 0 ? i : measured.size() - 1 - i];
+          m.rounds.push_back(MeasureOnce(m.make, connections, flags.seconds));
+        }
+      }
+      for (const Measured& m : measured) {
+        Print(m.name, connections, m.rounds, measured[0].rounds, measured[1].rounds);
       }
     }
     std::printf("\ngoals: native gRPC p50/echo <= 1.1; JSON-RPC TCP p50/floor <= 1.5, WS <= 2, "

@@ -8,13 +8,19 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
 namespace pipebridge::rpc {
 
+class Dispatcher;
 class Logger;
 struct Method;
+
+// Completes a unary call. Called exactly once, from any thread.
+using UnaryDone = std::function<void(absl::Status)>;
 
 // Where a call came from.
 struct Peer {
@@ -53,9 +59,10 @@ class CallContext {
   }
   const Logger& logger() const { return logger_; }
 
-  // Credentials the transport read from the wire (the bearer token), checked by auth.
-  void set_token(std::string token) { token_ = std::move(token); }
-  const std::string& token() const { return token_; }
+  // Credentials the transport read from the wire (the bearer token), checked by auth. Not
+  // copied: the transport keeps the bytes until the call has ended (gRPC's metadata does).
+  void set_token(absl::string_view token) { token_ = token; }
+  absl::string_view token() const { return token_; }
 
   // Timeout the client asked for (grpc-timeout, Connect-Timeout-Ms, $meta.timeoutMs).
   void set_requested_timeout(absl::Duration timeout) { requested_timeout_ = timeout; }
@@ -79,11 +86,13 @@ class CallContext {
   void OnCancel(std::function<void()> callback);
 
  private:
+  friend class Dispatcher;
+
   const Method& method_;
   mutable Peer peer_;
   mutable std::function<std::string()> peer_address_resolver_;
   const Logger& logger_;
-  std::string token_;
+  absl::string_view token_;
   std::optional<absl::Duration> requested_timeout_;
   absl::Time deadline_ = absl::InfiniteFuture();
   absl::Time start_time_ = absl::Now();
@@ -91,6 +100,10 @@ class CallContext {
   std::atomic<bool> cancelled_{false};
   mutable std::mutex mutex_;  // guards the resolver and the cancel callbacks
   std::vector<std::function<void()>> cancel_callbacks_;
+  // A unary call's completion as the transport gave it to Dispatcher::CallUnary, held here
+  // so that the one the Dispatcher hands the handler captures two pointers and fits in
+  // std::function's inline storage: no allocation per call.
+  UnaryDone unary_done_;
 };
 
 }  // namespace pipebridge::rpc

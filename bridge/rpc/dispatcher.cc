@@ -27,9 +27,13 @@ void Dispatcher::CallUnary(CallContext& ctx, const google::protobuf::Message& re
     done(std::move(status));
     return;
   }
-  UnaryDone finish = [this, &ctx, done = std::move(done)](absl::Status result) {
+  // The transport's done waits in the context, so that `finish` captures two pointers and
+  // std::function keeps it inline: no allocation per call.
+  ctx.unary_done_ = std::move(done);
+  UnaryDone finish = [this, &ctx](absl::Status result) {
     End(ctx, result, chain_.size());
-    done(std::move(result));
+    UnaryDone transport_done = std::move(ctx.unary_done_);  // it may end the call and ctx
+    transport_done(std::move(result));
   };
   if (ctx.method().execution == Execution::kInline || blocking_ == nullptr) {
     ctx.method().unary(ctx, request, response, std::move(finish));

@@ -32,8 +32,6 @@ enum class Access { kToken, kPublic };
 // serving meanwhile.
 enum class Execution { kInline, kBlocking };
 
-// Completes a unary call. Called exactly once, from any thread.
-using UnaryDone = std::function<void(absl::Status)>;
 using UnaryHandler =
     std::function<void(CallContext&, const google::protobuf::Message& request,
                        google::protobuf::Message* response, UnaryDone done)>;

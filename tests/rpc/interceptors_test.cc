@@ -112,6 +112,21 @@ TEST_F(InterceptorsTest, AuthNeedsTheServerToken) {
   EXPECT_TRUE(CallEcho(dispatcher, preauthenticated).ok());
 }
 
+// The comparison goes eight bytes at a time and then byte by byte: a difference anywhere,
+// in a whole word or in the tail, must count.
+TEST(TokensEqualTest, EveryByteCounts) {
+  const std::string token(67, 'a');  // eight words and a three-byte tail
+  EXPECT_TRUE(TokensEqual(token, std::string(token)));
+  for (size_t i = 0; i < token.size(); ++i) {
+    std::string other = token;
+    other[i] = 'b';
+    EXPECT_FALSE(TokensEqual(token, other)) << "a difference at byte " << i;
+  }
+  EXPECT_FALSE(TokensEqual(token, token.substr(0, 66)));
+  EXPECT_FALSE(TokensEqual("", "a"));
+  EXPECT_TRUE(TokensEqual("", ""));
+}
+
 TEST_F(InterceptorsTest, DeadlineIsDefaultedAndCapped) {
   DeadlineInterceptor deadlines({absl::Seconds(30), absl::Minutes(2)});
   CallContext plain(*echo_, Peer{}, logger_);
