@@ -318,6 +318,11 @@ std::shared_ptr<HostRegistry::Pending> HostRegistry::TakePendingLocked(
   return pending;
 }
 
+absl::Status HostRegistry::DeadlineExceeded(const Pending& pending) {
+  return absl::DeadlineExceededError(absl::StrCat("host ", pending.host_id, " did not answer ",
+                                                  pending.command, " within the deadline"));
+}
+
 void HostRegistry::Finish(const std::shared_ptr<Pending>& pending,
                           absl::StatusOr<nlohmann::json> outcome) {
   InvocationReport report;
@@ -358,6 +363,9 @@ absl::Status HostRegistry::Complete(const std::string& host_id, const std::strin
     pending = TakePendingLocked(invocation_id);
     if (auto host = hosts_.find(host_id); host != hosts_.end()) host->second->record.last_seen = Now();
   }
+  // A host that stops its handler at the invocation's deadline by itself (SDKs do) can answer
+  // before Expire runs: its error is then the deadline's doing, and the caller is told so.
+  if (!outcome.ok() && Now() >= pending->deadline) outcome = DeadlineExceeded(*pending);
   Finish(pending, std::move(outcome));
   return absl::OkStatus();
 }
@@ -388,9 +396,7 @@ void HostRegistry::Cancel(const std::string& invocation_id, const std::string& r
   if (pending == nullptr) return;
   pending->sink->SendCancel(invocation_id, reason);
   if (reason == "deadline exceeded") {
-    Finish(pending, absl::DeadlineExceededError(absl::StrCat(
-                        "host ", pending->host_id, " did not answer ", pending->command,
-                        " within the deadline")));
+    Finish(pending, DeadlineExceeded(*pending));
   } else {
     Finish(pending, absl::CancelledError(absl::StrCat("invocation of ", pending->command, " on host ",
                                                       pending->host_id, " was ", reason)));
@@ -414,9 +420,7 @@ void HostRegistry::Expire() {
   }
   for (const auto& pending : late) {
     pending->sink->SendCancel(pending->id, "deadline exceeded");
-    Finish(pending, absl::DeadlineExceededError(absl::StrCat(
-                        "host ", pending->host_id, " did not answer ", pending->command,
-                        " within the deadline")));
+    Finish(pending, DeadlineExceeded(*pending));
   }
   for (const auto& id : silent) {
     std::vector<std::shared_ptr<Pending>> pending;

@@ -222,6 +222,8 @@ class HostRegistry {
   // Removes the pending invocation (under the lock); null when it is already over.
   std::shared_ptr<Pending> TakePendingLocked(const std::string& invocation_id);
   void Finish(const std::shared_ptr<Pending>& pending, absl::StatusOr<nlohmann::json> outcome);
+  // What the caller of an invocation whose deadline passed is told.
+  static absl::Status DeadlineExceeded(const Pending& pending);
   // Removes the host and takes its pending invocations (under the lock).
   std::shared_ptr<Host> RemoveHostLocked(const std::string& host_id,
                                          std::vector<std::shared_ptr<Pending>>* pending);

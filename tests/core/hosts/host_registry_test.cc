@@ -284,6 +284,28 @@ TEST_F(HostRegistryTest, DeadlineFailsTheCallerAndCancelsOnTheHost) {
   EXPECT_EQ(late.result->status().code(), absl::StatusCode::kUnavailable);
 }
 
+TEST_F(HostRegistryTest, AHostsErrorAfterTheDeadlineReachesTheCallerAsDeadlineExceeded) {
+  // The host's SDK cancelled its handler at the deadline and answered before Expire ran.
+  auto sink = std::make_shared<FakeSink>();
+  std::string id = Attach("unity", "ann", 1, sink);
+  Outcome gave_up, failed_in_time;
+  auto params = Params(ById(id), "echo");
+  params.deadline = now_ + absl::Seconds(1);
+  auto late = registry_->Invoke(params, gave_up.Callbacks());
+  params.deadline = now_ + absl::Seconds(5);
+  auto early = registry_->Invoke(params, failed_in_time.Callbacks());
+  ASSERT_TRUE(late.ok() && early.ok());
+  now_ += absl::Seconds(2);
+  ASSERT_TRUE(registry_->Complete(id, late->invocation_id, absl::CancelledError("A task was canceled.")).ok());
+  ASSERT_TRUE(gave_up.result.has_value());
+  EXPECT_EQ(gave_up.result->status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(gave_up.result->status().message(), "host " + id + " did not answer echo within the deadline");
+  // Before its deadline a host's error is the caller's to see as it is.
+  ASSERT_TRUE(registry_->Complete(id, early->invocation_id, absl::CancelledError("A task was canceled.")).ok());
+  ASSERT_TRUE(failed_in_time.result.has_value());
+  EXPECT_EQ(failed_in_time.result->status().code(), absl::StatusCode::kCancelled);
+}
+
 TEST_F(HostRegistryTest, DetachFailsEveryInFlightInvocationAtOnce) {
   auto sink = std::make_shared<FakeSink>(), other = std::make_shared<FakeSink>();
   std::string id = Attach("maya", "ann", 1, sink);
