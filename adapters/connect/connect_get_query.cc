@@ -3,44 +3,12 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "adapters/jsonrpc/request_target.h"
 
 namespace pipebridge::connect {
 namespace {
 
 absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// application/x-www-form-urlencoded decoding, as URL query parsers do: %XX and '+' for space.
-absl::StatusOr<std::string> PercentDecode(absl::string_view name, absl::string_view value) {
-  std::string out;
-  out.reserve(value.size());
-  for (size_t i = 0; i < value.size(); ++i) {
-    const char c = value[i];
-    if (c == '+') {
-      out.push_back(' ');
-      continue;
-    }
-    if (c != '%') {
-      out.push_back(c);
-      continue;
-    }
-    const int high = i + 2 < value.size() ? HexValue(value[i + 1]) : -1;
-    const int low = i + 2 < value.size() ? HexValue(value[i + 2]) : -1;
-    if (high < 0 || low < 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "query parameter ", name, ": invalid percent escape at offset ", i, " of its value"));
-    }
-    out.push_back(static_cast<char>(high * 16 + low));
-    i += 2;
-  }
-  return out;
-}
 
 // Decodes `value` into `slot`; a parameter given twice is ambiguous, so refused.
 absl::Status Take(absl::string_view name, absl::string_view value,
@@ -48,20 +16,19 @@ absl::Status Take(absl::string_view name, absl::string_view value,
   if (slot->has_value()) {
     return absl::InvalidArgumentError(absl::StrCat("query parameter ", name, " is given twice"));
   }
-  absl::StatusOr<std::string> decoded = PercentDecode(name, value);
-  if (!decoded.ok()) return decoded.status();
-  *slot = std::move(decoded).value();
+  size_t bad_escape = 0;
+  std::optional<std::string> decoded =
+      jsonrpc::FormDecode(std::string_view(value.data(), value.size()), &bad_escape);
+  if (!decoded.has_value()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "query parameter ", name, ": invalid percent escape at offset ", bad_escape,
+        " of its value"));
+  }
+  *slot = std::move(decoded);
   return absl::OkStatus();
 }
 
 }  // namespace
-
-std::string_view TargetQuery(std::string_view target) {
-  const size_t question = target.find('?');
-  if (question == std::string_view::npos) return {};
-  std::string_view query = target.substr(question + 1);
-  return query.substr(0, query.find('#'));
-}
 
 absl::StatusOr<ConnectGetQuery> ParseConnectGetQuery(std::string_view query) {
   std::optional<std::string> message, encoding, compression, version;

@@ -22,7 +22,4 @@ struct ConnectGetQuery {
 // base64url with base64=1, or a parameter given twice.
 absl::StatusOr<ConnectGetQuery> ParseConnectGetQuery(std::string_view query);
 
-// The query of a request target ("/a/b?x=1" -> "x=1"; "" without one).
-std::string_view TargetQuery(std::string_view target);
-
 }  // namespace pipebridge::connect

@@ -9,6 +9,7 @@
 #include "adapters/connect/cors.h"
 #include "adapters/connect/http_call.h"
 #include "adapters/jsonrpc/origin_policy.h"
+#include "adapters/jsonrpc/request_target.h"
 #include "google/protobuf/descriptor.pb.h"
 
 namespace pipebridge::connect {
@@ -185,7 +186,7 @@ void ConnectHandler::ServeGet(jsonrpc::HttpRequest& request, Reply& reply) {
     return;
   }
   absl::StatusOr<ConnectGetQuery> query =
-      ParseConnectGetQuery(TargetQuery(View(request.target())));
+      ParseConnectGetQuery(jsonrpc::TargetQuery(View(request.target())));
   if (!query.ok()) {
     reply.Error(connect_, error_meta, query.status());
     return;

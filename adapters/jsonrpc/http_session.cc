@@ -20,6 +20,7 @@
 
 #include "adapters/jsonrpc/http_handler.h"
 #include "adapters/jsonrpc/origin_policy.h"
+#include "adapters/jsonrpc/request_target.h"
 #include "adapters/jsonrpc/websocket_session.h"
 #include "bridge/rpc/auth_interceptor.h"
 

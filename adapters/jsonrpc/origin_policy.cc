@@ -4,35 +4,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "adapters/jsonrpc/request_target.h"
 
 namespace pipebridge::jsonrpc {
 namespace {
 
 absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string PercentDecode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out.push_back(' ');
-    } else if (text[i] == '%' && i + 2 < text.size() &&
-               HexValue(text[i + 1]) >= 0 && HexValue(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(text[i]);
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -84,23 +61,14 @@ SubprotocolOffer ParseSubprotocols(std::string_view header) {
 }
 
 std::optional<std::string> QueryToken(std::string_view target) {
-  size_t question = target.find('?');
-  if (question == std::string_view::npos) return std::nullopt;
-  std::string_view query = target.substr(question + 1);
-  size_t hash = query.find('#');
-  if (hash != std::string_view::npos) query = query.substr(0, hash);
-  for (absl::string_view pair : absl::StrSplit(Absl(query), '&')) {
+  for (absl::string_view pair : absl::StrSplit(Absl(TargetQuery(target)), '&')) {
     if (absl::StartsWith(pair, "token=")) {
-      absl::string_view value = pair.substr(6);
-      return PercentDecode(std::string_view(value.data(), value.size()));
+      std::string_view value(pair.data() + 6, pair.size() - 6);
+      // A malformed escape stays as sent: the token is then wrong rather than missing.
+      return FormDecode(value).value_or(std::string(value));
     }
   }
   return std::nullopt;
-}
-
-std::string_view TargetPath(std::string_view target) {
-  size_t end = target.find_first_of("?#");
-  return end == std::string_view::npos ? target : target.substr(0, end);
 }
 
 }  // namespace pipebridge::jsonrpc

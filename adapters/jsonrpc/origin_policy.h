@@ -27,10 +27,9 @@ struct SubprotocolOffer {
 };
 SubprotocolOffer ParseSubprotocols(std::string_view header);
 
-// The percent-decoded value of the "token" query parameter of a request target
-// ("/rpc?token=abc"), and the target's path ("/rpc").
+// The form-decoded value of the "token" query parameter of a request target
+// ("/rpc?token=abc").
 std::optional<std::string> QueryToken(std::string_view target);
-std::string_view TargetPath(std::string_view target);
 
 inline constexpr char kSubprotocol[] = "pipebridge.v1";
 

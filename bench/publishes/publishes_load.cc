@@ -1,7 +1,9 @@
 // Register throughput on a real file with durable commits.
 //
-//   publishes_load [--dir DIR] [--count N] [--threads T]
+//   publishes_load [--dir DIR] [--count N] [--threads T] [--runs seq,threads,many,reserve,normal]
 //
+// --runs picks runs by name (default: all), e.g. `--runs seq` for a profile of one
+// thread's Register under callgrind.
 // Every publish has a context (shot + task), a checksum, metadata and one
 // dependency on an earlier publish, i.e. a PublishedFile entity, a row in
 // pb_publishes, a version counter bump, a dependency edge and (as in the
@@ -188,32 +190,37 @@ int main(int argc, char** argv) {
   std::string dir = std::filesystem::current_path().string();
   int count = 5000;
   int threads = 4;
+  std::string runs = "seq,threads,many,reserve,normal";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--dir") dir = argv[i + 1];
     else if (flag == "--count") count = std::atoi(argv[i + 1]);
     else if (flag == "--threads") threads = std::atoi(argv[i + 1]);
+    else if (flag == "--runs") runs = argv[i + 1];
   }
+  auto wanted = [&runs](const std::string& name) {
+    return ("," + runs + ",").find("," + name + ",") != std::string::npos;
+  };
   const std::string path = dir + "/publishes_load.db";
   std::printf("publishes_load: %d publishes per run, WAL, file in %s\n", count, dir.c_str());
   std::printf("durable = synchronous=FULL (the store's default: every commit fsyncs the WAL)\n");
-  {
+  if (wanted("seq")) {
     Fixture f = Open(path, Durability::kFull);
     Sequential(f, count, "Register, 1 thread, synchronous=FULL");
   }
-  {
+  if (wanted("threads")) {
     Fixture f = Open(path, Durability::kFull);
     Threads(f, count, threads);
   }
-  {
+  if (wanted("many")) {
     Fixture f = Open(path, Durability::kFull);
     Batched(f, count, 50);
   }
-  {
+  if (wanted("reserve")) {
     Fixture f = Open(path, Durability::kFull);
     Reserve(f, count);
   }
-  {
+  if (wanted("normal")) {
     Fixture f = Open(path, Durability::kNormal);
     Sequential(f, count, "Register, 1 thread, synchronous=NORMAL");
   }

@@ -1,5 +1,8 @@
 #include "bridge/rpc/dispatcher.h"
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
 namespace pipebridge::rpc {
 
 absl::Status Dispatcher::Start(CallContext& ctx) const {
@@ -24,11 +27,25 @@ void Dispatcher::CallUnary(CallContext& ctx, const google::protobuf::Message& re
     done(std::move(status));
     return;
   }
-  ctx.method().unary(ctx, request, response,
-                     [this, &ctx, done = std::move(done)](absl::Status result) {
-                       End(ctx, result, chain_.size());
-                       done(std::move(result));
-                     });
+  UnaryDone finish = [this, &ctx, done = std::move(done)](absl::Status result) {
+    End(ctx, result, chain_.size());
+    done(std::move(result));
+  };
+  if (ctx.method().execution == Execution::kInline || blocking_ == nullptr) {
+    ctx.method().unary(ctx, request, response, std::move(finish));
+    return;
+  }
+  blocking_->Post([&ctx, &request, response, finish = std::move(finish)]() mutable {
+    // A caller that has given up gets no late side effect: the write it queued never runs.
+    if (ctx.cancelled()) {
+      finish(absl::CancelledError(absl::StrCat(ctx.method().full_name, ": cancelled before it ran")));
+    } else if (absl::Now() >= ctx.deadline()) {
+      finish(absl::DeadlineExceededError(
+          absl::StrCat(ctx.method().full_name, ": deadline passed before it ran")));
+    } else {
+      ctx.method().unary(ctx, request, response, std::move(finish));
+    }
+  });
 }
 
 absl::StatusOr<std::unique_ptr<StreamObserver>> Dispatcher::StartServerStream(

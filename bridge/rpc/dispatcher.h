@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "bridge/rpc/call_context.h"
+#include "bridge/rpc/executor.h"
 #include "bridge/rpc/interceptor.h"
 #include "bridge/rpc/logger.h"
 #include "bridge/rpc/method_table.h"
@@ -15,16 +16,19 @@ namespace pipebridge::rpc {
 
 class Dispatcher {
  public:
+  // `blocking` runs the handlers of Execution::kBlocking methods; without one they run
+  // inline like every other. It must outlive every call in flight.
   Dispatcher(const MethodTable& methods, std::vector<std::unique_ptr<Interceptor>> chain,
-             const Logger& logger)
-      : methods_(methods), chain_(std::move(chain)), logger_(logger) {}
+             const Logger& logger, Executor* blocking = nullptr)
+      : methods_(methods), chain_(std::move(chain)), logger_(logger), blocking_(blocking) {}
 
   const MethodTable& methods() const { return methods_; }
   const Logger& logger() const { return logger_; }
 
   // A unary call. `done` runs exactly once with the final status, on the thread that
   // completes the handler (or this one when an interceptor refuses the call); `response`
-  // is filled only when the status is OK.
+  // is filled only when the status is OK. A kBlocking method's handler runs on the blocking
+  // executor, unless the call was cancelled or its deadline passed while it waited there.
   void CallUnary(CallContext& ctx, const google::protobuf::Message& request,
                  google::protobuf::Message* response, UnaryDone done) const;
 
@@ -45,6 +49,7 @@ class Dispatcher {
   const MethodTable& methods_;
   std::vector<std::unique_ptr<Interceptor>> chain_;
   const Logger& logger_;
+  Executor* blocking_;
 };
 
 }  // namespace pipebridge::rpc

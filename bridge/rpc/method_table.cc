@@ -1,5 +1,7 @@
 #include "bridge/rpc/method_table.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/message.h"
 
@@ -70,6 +72,21 @@ absl::Status MethodTable::AddService(const google::protobuf::ServiceDescriptor* 
     methods_.push_back(std::move(method));
   }
   services_.push_back(service);
+  return absl::OkStatus();
+}
+
+absl::Status MethodTable::MarkBlocking(absl::string_view service_full_name) {
+  auto service = std::find_if(services_.begin(), services_.end(), [&](const auto* added) {
+    return added->full_name() == service_full_name;
+  });
+  if (service == services_.end()) {
+    return absl::NotFoundError(absl::StrCat("service ", service_full_name, " is not in the table"));
+  }
+  for (const auto& method : methods_) {
+    if (method->descriptor->service() == *service && method->kind == MethodKind::kUnary) {
+      method->execution = Execution::kBlocking;
+    }
+  }
   return absl::OkStatus();
 }
 

@@ -6,12 +6,12 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "bridge/rpc/call_context.h"
 #include "bridge/rpc/stream.h"
 #include "google/protobuf/descriptor.h"
@@ -24,6 +24,13 @@ enum class MethodKind { kUnary, kServerStreaming, kBidiStreaming };
 // Who may call a method: everyone with the bridge's token, or anyone (grpc.health.v1 only:
 // launchers and supervisors probe health before they know the token).
 enum class Access { kToken, kPublic };
+
+// Where a unary handler runs. kInline: on the transport's thread that received the call, for
+// handlers that never wait (Ping, templates, host routing). kBlocking: on the dispatcher's
+// blocking executor, for handlers that wait on the store (a durable commit's fsync, a long
+// Find): the JSON transports have two I/O threads for every connection, which must keep
+// serving meanwhile.
+enum class Execution { kInline, kBlocking };
 
 // Completes a unary call. Called exactly once, from any thread.
 using UnaryDone = std::function<void(absl::Status)>;
@@ -43,6 +50,7 @@ struct Method {
   const google::protobuf::MethodDescriptor* descriptor = nullptr;
   MethodKind kind = MethodKind::kUnary;
   Access access = Access::kToken;
+  Execution execution = Execution::kInline;  // unary methods only
   const google::protobuf::Message* request_prototype = nullptr;
   const google::protobuf::Message* response_prototype = nullptr;
   // Exactly the one matching `kind` is set.
@@ -62,6 +70,10 @@ class MethodTable {
   // service was added before.
   absl::Status AddService(const google::protobuf::ServiceDescriptor* service,
                           Access access = Access::kToken);
+
+  // Every unary method of the service named `service_full_name` ("pipebridge.v1.EntityService")
+  // runs as Execution::kBlocking. NOT_FOUND when no such service was added.
+  absl::Status MarkBlocking(absl::string_view service_full_name);
 
   // nullptr when no such method.
   const Method* Find(absl::string_view full_name) const;

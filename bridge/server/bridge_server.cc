@@ -168,7 +168,8 @@ absl::StatusOr<std::unique_ptr<BridgeServer>> BridgeServer::Start(const ServerCo
   chain.push_back(std::make_unique<rpc::DeadlineInterceptor>(
       rpc::DeadlinePolicy{config.default_timeout, config.max_timeout}));
   server->dispatcher_ =
-      std::make_unique<rpc::Dispatcher>(server->methods_, std::move(chain), logger);
+      std::make_unique<rpc::Dispatcher>(server->methods_, std::move(chain), logger,
+                                        &server->blocking_calls_);
 
   grpc_adapter::GrpcServerOptions grpc_options;
   grpc_options.host = config.host;

@@ -40,6 +40,10 @@ namespace pipebridge::server {
 
 class BridgeServer {
  public:
+  // Threads for store-backed calls: one writes while others read (WAL), and a few writers
+  // waiting together share one durable commit.
+  static constexpr int kBlockingCallThreads = 4;
+
   // Starts every listener and publishes the discovery file. The error says what to fix:
   // port in use, discovery folder not writable, another bridge running.
   static absl::StatusOr<std::unique_ptr<BridgeServer>> Start(const ServerConfig& config,
@@ -54,6 +58,7 @@ class BridgeServer {
   const std::string& discovery_path() const { return discovery_.path(); }
   core::entities::EntityStore& store() { return *store_; }
   core::events::EventLog& events() { return *events_; }
+  const rpc::MethodTable& methods() const { return methods_; }
 
   // Stops accepting calls, lets in-flight ones finish within the configured grace, then
   // removes the discovery file. Idempotent.
@@ -82,6 +87,10 @@ class BridgeServer {
   std::shared_ptr<connect::ConnectHandler> connect_;
   DiscoveryFile discovery_;
   bool running_ = false;
+  // Runs the store-backed calls (rpc::Execution::kBlocking) for every transport. Last, so
+  // it is destroyed first: what is still queued there runs while the dispatcher and the
+  // transports that will answer it are alive.
+  service::TaskRunner blocking_calls_{kBlockingCallThreads};
 };
 
 // "0.1.0"

@@ -21,12 +21,20 @@ events::EventDraft ChangeToEvent(const entities::ChangeRecord& change, const eve
     }
     draft.topic = absl::StrCat("entity.", change.entity_type, ".", verb);
   }
+  // Built key by key: a braced initializer list copies every value once more, and this runs
+  // inside the write transaction of every change.
   nlohmann::json changes = nlohmann::json::object();
   for (const auto& field : change.changes) {
-    changes[field.field] = {{"old", field.old_value}, {"new", field.new_value}};
+    nlohmann::json& values = changes[field.field];
+    values["old"] = field.old_value;
+    values["new"] = field.new_value;
   }
-  draft.payload = {{"entity", {{"type", change.entity_type}, {"id", change.id}}},
-                   {"changes", std::move(changes)}};
+  nlohmann::json entity = nlohmann::json::object();
+  entity["type"] = change.entity_type;
+  entity["id"] = change.id;
+  draft.payload = nlohmann::json::object();
+  draft.payload["entity"] = std::move(entity);
+  draft.payload["changes"] = std::move(changes);
   draft.project = project;
   return draft;
 }

@@ -45,6 +45,12 @@ absl::Status RegisterServices(rpc::MethodTable& table, const ServiceDeps& deps) 
   PB_RETURN_IF_ERROR(RegisterPublishService(table, *deps.publishes));
   PB_RETURN_IF_ERROR(RegisterEventService(table, *deps.events, *deps.project, *deps.runner));
   PB_RETURN_IF_ERROR(RegisterHostService(table, *deps.hosts, deps.events));
+  // These wait on SQLite (a durable commit's fsync, a Find over many rows). Templates and
+  // hosts answer from memory; Ping and GetInfo stay inline, on the transport's thread.
+  for (const char* name : {"pipebridge.v1.EntityService", "pipebridge.v1.ContextService",
+                           "pipebridge.v1.PublishService", "pipebridge.v1.EventService"}) {
+    PB_RETURN_IF_ERROR(table.MarkBlocking(name));
+  }
   return absl::OkStatus();
 }
 

@@ -1,5 +1,6 @@
 // A few worker threads for handler work that must not run on the thread that asked for
-// it (e.g. an event-log wakeup, which may not call back into its subscription).
+// it: an event-log wakeup (which may not call back into its subscription), or the
+// dispatcher's blocking calls (store work kept off the transports' threads).
 #pragma once
 
 #include <condition_variable>
@@ -9,18 +10,20 @@
 #include <thread>
 #include <vector>
 
+#include "bridge/rpc/executor.h"
+
 namespace pipebridge::service {
 
-class TaskRunner {
+class TaskRunner : public rpc::Executor {
  public:
   explicit TaskRunner(int threads = 1);
   // Runs the queued tasks, then joins the threads.
-  ~TaskRunner();
+  ~TaskRunner() override;
   TaskRunner(const TaskRunner&) = delete;
   TaskRunner& operator=(const TaskRunner&) = delete;
 
   // Queues `task`; tasks run in order per thread, on one of the worker threads.
-  void Post(std::function<void()> task);
+  void Post(std::function<void()> task) override;
 
  private:
   void Loop();

@@ -165,12 +165,6 @@ TEST(ConnectGetQuery, RefusesMalformedQueriesNamingTheParameter) {
   EXPECT_NE(b64.status().message().find("not URL-safe base64"), std::string::npos);
 }
 
-TEST(ConnectGetQuery, TargetQuery) {
-  EXPECT_EQ(TargetQuery("/a.B/C?encoding=json&message=x"), "encoding=json&message=x");
-  EXPECT_EQ(TargetQuery("/a.B/C"), "");
-  EXPECT_EQ(TargetQuery("/a.B/C?x=1#frag"), "x=1");
-}
-
 TEST(GrpcWebText, DecodesConcatenatedPaddedChunks) {
   std::string out;
   // "ab" + "cde" + "f" + "ghi": chunks of 2, 3, 1 and 3 bytes, each base64'd on its own.

@@ -7,6 +7,7 @@
 #include "adapters/jsonrpc/jsonrpc_envelope.h"
 #include "adapters/jsonrpc/jsonrpc_errors.h"
 #include "adapters/jsonrpc/origin_policy.h"
+#include "adapters/jsonrpc/request_target.h"
 
 namespace pipebridge::jsonrpc {
 namespace {
@@ -98,8 +99,29 @@ TEST(OriginPolicyTest, TokensFromTheUpgradeRequest) {
   EXPECT_TRUE(offer.pipebridge);
   EXPECT_EQ(offer.token, "abc");
   EXPECT_EQ(QueryToken("/rpc?x=1&token=a%2Bb"), "a+b");
+  EXPECT_EQ(QueryToken("/rpc?token=a%2Bb#frag"), "a+b");
   EXPECT_EQ(QueryToken("/rpc"), std::nullopt);
+  // A malformed escape is kept as sent, so the token is wrong, not missing.
+  EXPECT_EQ(QueryToken("/rpc?token=ab%zz"), "ab%zz");
+}
+
+TEST(RequestTargetTest, PathAndQuery) {
   EXPECT_EQ(TargetPath("/rpc?token=1"), "/rpc");
+  EXPECT_EQ(TargetPath("/rpc#x"), "/rpc");
+  EXPECT_EQ(TargetQuery("/a.B/C?encoding=json&message=x"), "encoding=json&message=x");
+  EXPECT_EQ(TargetQuery("/a.B/C"), "");
+  EXPECT_EQ(TargetQuery("/a.B/C?x=1#frag"), "x=1");
+}
+
+TEST(RequestTargetTest, FormDecodeReportsTheFirstBadEscape) {
+  EXPECT_EQ(FormDecode("a+b%2Fc%7e"), "a b/c~");
+  EXPECT_EQ(FormDecode(""), "");
+  size_t bad_escape = 99;
+  EXPECT_EQ(FormDecode("ok%41%4", &bad_escape), std::nullopt);
+  EXPECT_EQ(bad_escape, 5u);
+  EXPECT_EQ(FormDecode("%g1", &bad_escape), std::nullopt);
+  EXPECT_EQ(bad_escape, 0u);
+  EXPECT_EQ(FormDecode("100%"), std::nullopt);
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <set>
+#include <string>
 
 #include "absl/synchronization/notification.h"
 #include "google/protobuf/descriptor.h"
@@ -151,6 +153,21 @@ TEST_F(BridgeServerTest, UnwritableDiscoveryFolderIsAClearError) {
   ASSERT_FALSE(server.ok());
   EXPECT_NE(server.status().message().find("discovery folder"), std::string::npos)
       << server.status();
+}
+
+TEST_F(BridgeServerTest, StoreBackedCallsRunOffTheTransportsThreads) {
+  // Their handlers wait on SQLite; the JSON transports' two I/O threads must not.
+  const std::set<std::string> store_backed = {
+      "pipebridge.v1.EntityService", "pipebridge.v1.ContextService",
+      "pipebridge.v1.PublishService", "pipebridge.v1.EventService"};
+  int blocking = 0;
+  for (const auto& method : server_->methods().methods()) {
+    const bool expected = method->kind == rpc::MethodKind::kUnary &&
+                          store_backed.count(method->descriptor->service()->full_name()) > 0;
+    EXPECT_EQ(method->execution == rpc::Execution::kBlocking, expected) << method->full_name;
+    blocking += expected;
+  }
+  EXPECT_GT(blocking, 20);
 }
 
 TEST_F(BridgeServerTest, EveryRpcOfTheContractAnswers) {

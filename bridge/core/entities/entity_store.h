@@ -34,6 +34,7 @@
 #include "bridge/core/entities/change.h"
 #include "bridge/core/entities/entity_requests.h"
 #include "bridge/core/entities/entity_schema.h"
+#include "bridge/core/entities/prepared_create.h"
 #include "bridge/core/sqlite/database.h"
 #include "nlohmann/json.hpp"
 
@@ -75,7 +76,8 @@ class EntityStore {
   nlohmann::json SchemaJson() const { return schema_.ToJson(); }
 
   // --- Writes (each in its own transaction) -------------------------------
-  // Returns the record with type, id, the fields in data and return_fields.
+  // Returns the record with type, id, the fields in data and return_fields
+  // (the fields in data as written, in canonical form, with link names).
   absl::StatusOr<nlohmann::json> Create(const CreateRequest& request);
   // Returns the record with type, id, the fields in data and return_fields.
   // Fields whose value does not change produce no change record; an update
@@ -99,6 +101,19 @@ class EntityStore {
   absl::StatusOr<nlohmann::json> CreateInTransaction(sqlite::Transaction& txn,
                                                      const CreateRequest& request,
                                                      const std::string& path_prefix = "");
+  // A Create in two steps (prepared_create.h): PrepareCreate runs, on any
+  // thread and outside any transaction, every check that needs no storage,
+  // with Create's errors; the overload below then runs it inside `txn`.
+  // `late_data` holds fields known only inside the transaction (a number
+  // reserved in it, a link resolved in it): checked and normalised as data,
+  // each replacing the prepared value of the same field; its error paths are
+  // `<prefix>data.<field>` too.
+  absl::StatusOr<PreparedCreate> PrepareCreate(const CreateRequest& request,
+                                               const std::string& path_prefix = "",
+                                               CreateReturns returns = CreateReturns::kRecord) const;
+  absl::StatusOr<nlohmann::json> CreateInTransaction(
+      sqlite::Transaction& txn, const PreparedCreate& prepared,
+      const nlohmann::json& late_data = nlohmann::json::object());
   absl::StatusOr<nlohmann::json> UpdateInTransaction(sqlite::Transaction& txn,
                                                      const UpdateRequest& request,
                                                      const std::string& path_prefix = "");

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "bridge/core/entities/entity_store.h"
 #include "bridge/core/entities/find_query.h"
+#include "bridge/core/entities/record_reader.h"
 #include "bridge/core/entities/table_layout.h"
 #include "bridge/core/entities/value_codec.h"
 #include "bridge/core/status_macros.h"
@@ -15,11 +16,6 @@ namespace pipebridge::core::entities {
 namespace {
 
 using nlohmann::json;
-
-struct FieldValue {
-  const FieldSchema* field;
-  json value;  // Normalized.
-};
 
 absl::Status Bad(absl::string_view path, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(path, ": ", what));
@@ -56,17 +52,15 @@ absl::Status CheckLink(sqlite::Connection& c, const json& link, const std::strin
   return absl::OkStatus();
 }
 
-absl::Status CheckLinks(sqlite::Connection& c, const std::vector<FieldValue>& values,
-                        const std::string& path) {
-  for (const FieldValue& v : values) {
-    std::string field_path = absl::StrCat(path, ".", v.field->name);
-    if (v.field->type == FieldType::kEntity && !v.value.is_null()) {
-      PB_RETURN_IF_ERROR(CheckLink(c, v.value, field_path));
-    } else if (v.field->type == FieldType::kMultiEntity) {
-      for (size_t i = 0; i < v.value.size(); ++i) {
-        PB_RETURN_IF_ERROR(CheckLink(c, v.value[i], absl::StrCat(field_path, "[", i, "]")));
-      }
-    }
+// The links of one value (`path` is the data object's path).
+absl::Status CheckLinks(sqlite::Connection& c, const FieldValue& v, const std::string& path) {
+  if (v.field->type != FieldType::kEntity && v.field->type != FieldType::kMultiEntity) return absl::OkStatus();
+  std::string field_path = absl::StrCat(path, ".", v.field->name);
+  if (v.field->type == FieldType::kEntity) {
+    return v.value.is_null() ? absl::OkStatus() : CheckLink(c, v.value, field_path);
+  }
+  for (size_t i = 0; i < v.value.size(); ++i) {
+    PB_RETURN_IF_ERROR(CheckLink(c, v.value[i], absl::StrCat(field_path, "[", i, "]")));
   }
   return absl::OkStatus();
 }
@@ -126,6 +120,8 @@ std::vector<std::string> ReadBackFields(const std::vector<std::string>& return_f
   return fields;
 }
 
+bool IsCreationStamp(absl::string_view field) { return field == "created_at" || field == "updated_at"; }
+
 absl::StatusOr<json> ReadOne(sqlite::Connection& c, const Schema& schema, const std::string& type,
                              int64_t id, std::vector<std::string> fields, bool with_names,
                              const std::string& path_prefix, absl::Time now) {
@@ -159,6 +155,47 @@ absl::Status ValidateReturnFields(const Schema& schema, const EntityTypeSchema& 
     }
   }
   return absl::OkStatus();
+}
+
+// The record a Create returns, from the values it wrote (their canonical form is what a read
+// would decode) plus the names of the records they link to: reading the new row back through
+// a Find cost as much as the rest of the Create. Only a return field that was not written
+// (other than the creation stamps) is read back, with the whole return_fields list so that an
+// error names the field by its index. `values` empty: type, id and return_fields only.
+absl::StatusOr<json> CreatedRecord(sqlite::Connection& c, const Schema& schema, const EntityTypeSchema& type,
+                                   int64_t id, const std::vector<const FieldValue*>& values,
+                                   const std::vector<std::string>& return_fields, const std::string& stamp,
+                                   const std::string& path_prefix, absl::Time now) {
+  json record = json::object();
+  record["type"] = type.name;
+  record["id"] = id;
+  for (const FieldValue* v : values) record[v->field->name] = v->value;
+  bool read_back = false;
+  for (const std::string& name : return_fields) {
+    if (name == "type" || name == "id" || record.contains(name)) continue;
+    if (IsCreationStamp(name)) {
+      record[name] = stamp;
+    } else {
+      read_back = true;
+    }
+  }
+  std::vector<json*> links;
+  for (const FieldValue* v : values) {
+    json& value = record[v->field->name];
+    if (v->field->type == FieldType::kEntity && value.is_object()) links.push_back(&value);
+    if (v->field->type == FieldType::kMultiEntity) {
+      for (json& link : value) links.push_back(&link);
+    }
+  }
+  PB_RETURN_IF_ERROR(FillLinkNames(c, schema, links));
+  if (read_back) {
+    PB_ASSIGN_OR_RETURN(json read, ReadOne(c, schema, type.name, id, return_fields, /*with_names=*/true,
+                                           path_prefix, now));
+    for (auto& [key, value] : read.items()) {
+      if (!record.contains(key)) record[key] = std::move(value);
+    }
+  }
+  return record;
 }
 
 }  // namespace
@@ -237,47 +274,102 @@ absl::StatusOr<std::vector<json>> EntityStore::Batch(const std::vector<BatchItem
   return results;
 }
 
+absl::StatusOr<PreparedCreate> EntityStore::PrepareCreate(const CreateRequest& request, const std::string& prefix,
+                                                         CreateReturns returns) const {
+  PreparedCreate prepared;
+  PB_ASSIGN_OR_RETURN(prepared.type_, LookupType(schema_, request.entity_type, prefix));
+  PB_ASSIGN_OR_RETURN(prepared.values_,
+                      ParseData(schema_, *prepared.type_, request.data, absl::StrCat(prefix, "data")));
+  PB_RETURN_IF_ERROR(ValidateReturnFields(schema_, *prepared.type_, request.return_fields, prefix));
+  prepared.first_column_.reserve(prepared.values_.size() + 1);
+  for (const FieldValue& v : prepared.values_) {
+    prepared.first_column_.push_back(prepared.columns_.size());
+    AppendColumns(v, prepared.columns_, prepared.params_);
+  }
+  prepared.first_column_.push_back(prepared.columns_.size());
+  prepared.return_fields_ = request.return_fields;
+  prepared.returns_ = returns;
+  prepared.path_prefix_ = prefix;
+  return prepared;
+}
+
 absl::StatusOr<json> EntityStore::CreateInTransaction(sqlite::Transaction& txn,
                                                       const CreateRequest& request,
                                                       const std::string& prefix) {
+  PB_ASSIGN_OR_RETURN(PreparedCreate prepared, PrepareCreate(request, prefix));
+  return CreateInTransaction(txn, prepared);
+}
+
+absl::StatusOr<json> EntityStore::CreateInTransaction(sqlite::Transaction& txn, const PreparedCreate& prepared,
+                                                      const json& late_data) {
   sqlite::Connection& c = txn.connection();
-  PB_ASSIGN_OR_RETURN(const EntityTypeSchema* type, LookupType(schema_, request.entity_type, prefix));
-  PB_ASSIGN_OR_RETURN(std::vector<FieldValue> values,
-                      ParseData(schema_, *type, request.data, absl::StrCat(prefix, "data")));
-  PB_RETURN_IF_ERROR(ValidateReturnFields(schema_, *type, request.return_fields, prefix));
-  PB_RETURN_IF_ERROR(CheckLinks(c, values, absl::StrCat(prefix, "data")));
+  const EntityTypeSchema& type = *prepared.type_;
+  const std::string& prefix = prepared.path_prefix_;
+  const std::string data_path = absl::StrCat(prefix, "data");
+  std::vector<FieldValue> late;
+  if (!late_data.is_object() || !late_data.empty()) {
+    PB_ASSIGN_OR_RETURN(late, ParseData(schema_, type, late_data, data_path));
+  }
+  // What is written: the prepared values a late one does not replace (with the columns and
+  // parameters encoded when prepared), then the late ones.
+  std::vector<std::string> late_columns;
+  std::vector<sqlite::Value> late_params;
+  for (const FieldValue& v : late) AppendColumns(v, late_columns, late_params);
+  std::vector<const FieldValue*> values;
+  std::vector<const std::string*> columns;
+  std::vector<const sqlite::Value*> params;
+  values.reserve(prepared.values_.size() + late.size());
+  columns.reserve(prepared.columns_.size() + late_columns.size());
+  params.reserve(prepared.params_.size() + late_params.size());
+  for (size_t i = 0; i < prepared.values_.size(); ++i) {
+    const FieldValue& v = prepared.values_[i];
+    const bool replaced =
+        std::any_of(late.begin(), late.end(), [&v](const FieldValue& l) { return l.field == v.field; });
+    if (replaced) continue;
+    values.push_back(&v);
+    for (size_t k = prepared.first_column_[i]; k < prepared.first_column_[i + 1]; ++k) {
+      columns.push_back(&prepared.columns_[k]);
+      params.push_back(&prepared.params_[k]);
+    }
+  }
+  for (const FieldValue& v : late) values.push_back(&v);
+  for (size_t k = 0; k < late_columns.size(); ++k) {
+    columns.push_back(&late_columns[k]);
+    params.push_back(&late_params[k]);
+  }
+  for (const FieldValue* v : values) PB_RETURN_IF_ERROR(CheckLinks(c, *v, data_path));
 
   absl::Time now = clock_();
   std::string stamp = FormatDateTime(now);
-  std::vector<std::string> columns = {"\"f_created_at\"", "\"f_updated_at\""};
-  std::vector<sqlite::Value> params;
-  params.emplace_back(stamp);
-  params.emplace_back(stamp);
-  for (const FieldValue& v : values) AppendColumns(v, columns, params);
-  std::vector<std::string> marks(columns.size(), "?");
-  PB_ASSIGN_OR_RETURN(sqlite::Statement insert,
-                      c.Prepare(absl::StrCat("INSERT INTO ", TableName(type->name), "(",
-                                             absl::StrJoin(columns, ", "), ") VALUES (",
-                                             absl::StrJoin(marks, ", "), ")")));
-  insert.BindAll(params);
+  std::string sql = absl::StrCat("INSERT INTO ", TableName(type.name), "(\"f_created_at\", \"f_updated_at\"");
+  for (const std::string* column : columns) absl::StrAppend(&sql, ", ", *column);
+  sql += ") VALUES (?, ?";
+  for (size_t k = 0; k < columns.size(); ++k) sql += ", ?";
+  sql += ")";
+  PB_ASSIGN_OR_RETURN(sqlite::Statement insert, c.Prepare(sql));
+  insert.BindText(1, stamp);
+  insert.BindText(2, stamp);
+  for (size_t k = 0; k < params.size(); ++k) insert.BindValue(static_cast<int>(k) + 3, *params[k]);
   PB_RETURN_IF_ERROR(insert.Run());
   int64_t id = c.LastInsertRowId();
   insert = sqlite::Statement();
 
   ChangeRecord change;
-  change.entity_type = type->name;
+  change.entity_type = type.name;
   change.id = id;
   change.operation = ChangeOperation::kCreate;
   change.time = now;
-  for (const FieldValue& v : values) {
-    if (v.field->type == FieldType::kMultiEntity) {
-      PB_RETURN_IF_ERROR(WriteMultiLinks(c, type->name, id, *v.field, v.value, /*replace=*/false));
+  change.changes.reserve(values.size());
+  for (const FieldValue* v : values) {
+    if (v->field->type == FieldType::kMultiEntity) {
+      PB_RETURN_IF_ERROR(WriteMultiLinks(c, type.name, id, *v->field, v->value, /*replace=*/false));
     }
-    change.changes.push_back({v.field->name, nullptr, v.value});
+    change.changes.push_back({v->field->name, nullptr, v->value});
   }
   PB_RETURN_IF_ERROR(Notify(txn, change));
-  return ReadOne(c, schema_, type->name, id, ReadBackFields(request.return_fields, values),
-                 /*with_names=*/true, prefix, now);
+  return CreatedRecord(c, schema_, type, id,
+                       prepared.returns_ == CreateReturns::kRecord ? values : std::vector<const FieldValue*>(),
+                       prepared.return_fields_, stamp, prefix, now);
 }
 
 absl::StatusOr<json> EntityStore::UpdateInTransaction(sqlite::Transaction& txn,
@@ -306,7 +398,7 @@ absl::StatusOr<json> EntityStore::UpdateInTransaction(sqlite::Transaction& txn,
   for (const FieldValue& v : values) names.push_back(v.field->name);
   PB_ASSIGN_OR_RETURN(json current, ReadOne(c, schema_, type->name, request.id, names,
                                             /*with_names=*/false, prefix, now));
-  PB_RETURN_IF_ERROR(CheckLinks(c, values, data_path));
+  for (const FieldValue& v : values) PB_RETURN_IF_ERROR(CheckLinks(c, v, data_path));
 
   ChangeRecord change;
   change.entity_type = type->name;

@@ -1,5 +1,9 @@
 #include "bridge/core/entities/value_codec.h"
 
+#include <cstdint>
+#include <limits>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 
@@ -39,6 +43,25 @@ absl::StatusOr<std::string> ParseDateTime(const nlohmann::json& value, absl::str
   return FormatDateTime(time);
 }
 
+// SQLite integers are 64-bit signed: a JSON unsigned beyond that range would come back
+// negative, so it is refused rather than wrapped.
+absl::Status CheckInt64(const nlohmann::json& value, absl::string_view path) {
+  if (value.is_number_unsigned() &&
+      value.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    return Bad(path, absl::StrCat("integer ", value.get<uint64_t>(),
+                                  " is out of range (integers are 64-bit signed)"));
+  }
+  return absl::OkStatus();
+}
+
+// {"type", "id"}, built key by key: an initializer list copies every element once more.
+nlohmann::json LinkJson(Link link) {
+  nlohmann::json out = nlohmann::json::object();
+  out["type"] = std::move(link.type);
+  out["id"] = link.id;
+  return out;
+}
+
 }  // namespace
 
 std::string DescribeJson(const nlohmann::json& value) {
@@ -70,6 +93,7 @@ absl::StatusOr<Link> ParseLink(const nlohmann::json& value, const Schema& schema
   if (type == value.end() || id == value.end()) return Expected(path, kShape, value);
   if (!type->is_string()) return Expected(absl::StrCat(path, ".type"), "an entity type name", *type);
   if (!id->is_number_integer()) return Expected(absl::StrCat(path, ".id"), "an integer id", *id);
+  if (absl::Status range = CheckInt64(*id, absl::StrCat(path, ".id")); !range.ok()) return range;
   for (const auto& [key, unused] : value.items()) {
     if (key != "type" && key != "id" && key != "name") {
       return Bad(absl::StrCat(path, ".", key), "unknown key in an entity link");
@@ -107,7 +131,12 @@ absl::StatusOr<nlohmann::json> NormalizeFieldValue(const FieldSchema& field,
       }
       return value;
     case FieldType::kNumber:
-      if (value.is_null() || value.is_number_integer()) return value;
+      // As stored (a SQLite INTEGER): a JSON parser's unsigned becomes signed.
+      if (value.is_number_integer()) {
+        if (absl::Status range = CheckInt64(value, path); !range.ok()) return range;
+        return nlohmann::json(value.get<int64_t>());
+      }
+      if (value.is_null()) return value;
       return Expected(path, "an integer or null", value);
     case FieldType::kFloat:
       if (value.is_null()) return value;
@@ -135,7 +164,7 @@ absl::StatusOr<nlohmann::json> NormalizeFieldValue(const FieldSchema& field,
       if (value.is_null()) return value;
       absl::StatusOr<Link> link = ParseLink(value, schema, &field, path);
       if (!link.ok()) return link.status();
-      return nlohmann::json{{"type", link->type}, {"id", link->id}};
+      return LinkJson(std::move(*link));
     }
     case FieldType::kMultiEntity: {
       if (value.is_null()) return nlohmann::json::array();
@@ -144,7 +173,7 @@ absl::StatusOr<nlohmann::json> NormalizeFieldValue(const FieldSchema& field,
       for (size_t i = 0; i < value.size(); ++i) {
         absl::StatusOr<Link> link = ParseLink(value[i], schema, &field, absl::StrCat(path, "[", i, "]"));
         if (!link.ok()) return link.status();
-        nlohmann::json normalized = {{"type", link->type}, {"id", link->id}};
+        nlohmann::json normalized = LinkJson(std::move(*link));
         bool duplicate = false;
         for (const auto& seen : out) duplicate = duplicate || seen == normalized;
         if (!duplicate) out.push_back(std::move(normalized));
@@ -163,7 +192,10 @@ absl::StatusOr<sqlite::Value> FilterScalar(const FieldSchema& field, const nlohm
       if (value.is_string()) return sqlite::Value(value.get<std::string>());
       return Expected(path, "a string", value);
     case FieldType::kNumber:
-      if (value.is_number_integer()) return sqlite::Value(value.get<int64_t>());
+      if (value.is_number_integer()) {
+        if (absl::Status range = CheckInt64(value, path); !range.ok()) return range;
+        return sqlite::Value(value.get<int64_t>());
+      }
       return Expected(path, "an integer", value);
     case FieldType::kFloat:
       if (value.is_number()) return sqlite::Value(value.get<double>());

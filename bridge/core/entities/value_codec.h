@@ -31,9 +31,11 @@ std::string DescribeJson(const nlohmann::json& value);
 absl::StatusOr<Link> ParseLink(const nlohmann::json& value, const Schema& schema,
                                const FieldSchema* field, absl::string_view path);
 
-// Validates a value written to `field` and returns its canonical JSON form
-// (dates normalised, null for bool becomes false, multi_entity null becomes
-// []). List values are checked against valid_values.
+// Validates a value written to `field` and returns its canonical JSON form:
+// what a read decodes once it is stored (dates normalised, integers signed,
+// null for bool becomes false, multi_entity null becomes [] and loses
+// duplicates, links lose "name"); Create returns it and updates compare with
+// it. List values are checked against valid_values.
 absl::StatusOr<nlohmann::json> NormalizeFieldValue(const FieldSchema& field,
                                                    const nlohmann::json& value,
                                                    const Schema& schema, absl::string_view path);

@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "bridge/core/entities/record_reader.h"
 #include "bridge/core/entities/table_layout.h"
+#include "bridge/core/entities/value_codec.h"
 #include "bridge/core/publishes/publishes_schema.h"
 #include "bridge/core/status_macros.h"
 
@@ -43,7 +45,7 @@ absl::StatusOr<ContextLink> ParseLink(const json& value, const std::string& path
   if (id == value.end() || !id->is_number_integer() || id->get<int64_t>() <= 0) {
     return Bad(path + ".id", "expected a positive integer id");
   }
-  ContextLink link{type->get<std::string>(), id->get<int64_t>()};
+  ContextLink link{type->get<std::string>(), id->get<int64_t>(), nullptr};
   if (required_type != nullptr && link.type != required_type) {
     return Bad(path + ".type", absl::StrCat("expected a ", required_type, " link, got ", link.type));
   }
@@ -52,15 +54,16 @@ absl::StatusOr<ContextLink> ParseLink(const json& value, const std::string& path
 
 // The link fields `fields` of the record `link` names ({"project": {"type", "id"}} or null
 // per field; fields the type lacks or that are not single links are left out), or
-// INVALID_ARGUMENT when there is no such active record. Reads the link columns directly:
-// a Register resolves up to four of these, and a general Find (filters compiled, link
-// names filled in) costs several times more for the same two integers.
-absl::StatusOr<json> LoadLinked(entities::EntityStore& store, sqlite::Transaction& txn, const ContextLink& link,
+// INVALID_ARGUMENT when there is no such active record; sets link.name from the same row.
+// Reads the columns directly: a Register resolves up to four of these, and a general Find
+// (filters compiled, link names filled in) costs several times more for the same values.
+absl::StatusOr<json> LoadLinked(entities::EntityStore& store, sqlite::Transaction& txn, ContextLink& link,
                                 const std::string& path, const std::vector<std::string>& fields) {
   const entities::EntityTypeSchema* type = store.schema().FindType(link.type);
   if (type == nullptr) return Bad(path + ".type", absl::StrCat("unknown entity type \"", link.type, "\""));
+  const entities::FieldSchema* name_field = type->FindField(type->name_field);
   std::vector<const entities::FieldSchema*> present;
-  std::string columns = "1";
+  std::string columns = name_field == nullptr ? "NULL" : entities::ScalarColumn(*name_field);
   for (const std::string& f : fields) {
     const entities::FieldSchema* field = type->FindField(f);
     if (field == nullptr || field->type != entities::FieldType::kEntity) continue;
@@ -74,6 +77,7 @@ absl::StatusOr<json> LoadLinked(entities::EntityStore& store, sqlite::Transactio
   statement.BindInt(1, link.id);
   PB_ASSIGN_OR_RETURN(bool found, statement.Step());
   if (!found) return Bad(path, absl::StrCat(link.type, " ", link.id, " does not exist"));
+  link.name = name_field == nullptr ? json(nullptr) : entities::ScalarFromSql(*name_field, statement, 0);
   json record = json::object();
   for (size_t i = 0; i < present.size(); ++i) {
     const int column = 1 + 2 * static_cast<int>(i);
@@ -88,7 +92,7 @@ absl::StatusOr<json> LoadLinked(entities::EntityStore& store, sqlite::Transactio
 ContextLink LinkOf(const json& record, const char* field_name) {
   auto it = record.find(field_name);
   if (it == record.end() || !it->is_object()) return {};
-  return ContextLink{it->value("type", ""), it->value("id", int64_t{0})};
+  return ContextLink{it->value("type", ""), it->value("id", int64_t{0}), nullptr};
 }
 
 bool Same(const ContextLink& a, const ContextLink& b) { return a.type == b.type && a.id == b.id; }
@@ -99,7 +103,16 @@ std::string Name(const ContextLink& link) { return absl::StrCat(link.type, " ", 
 
 json ContextLink::ToJson() const {
   if (!set()) return nullptr;
-  return {{"type", type}, {"id", id}};
+  json link = json::object();
+  link["type"] = type;
+  link["id"] = id;
+  return link;
+}
+
+json ContextLink::ToJsonWithName() const {
+  json link = ToJson();
+  if (!link.is_null()) link["name"] = name;
+  return link;
 }
 
 absl::StatusOr<ContextLinks> ParseContext(const json& context, const std::string& path) {
@@ -140,6 +153,12 @@ absl::StatusOr<ContextLinks> ResolveContext(entities::EntityStore& store, sqlite
   const ContextLink entity_project = links.entity.type == "Project" ? links.entity : LinkOf(entity, "project");
   if (!links.project.set()) {
     links.project = entity_project;
+    if (links.project.set() && links.project.name.is_null()) {
+      // Named as a read names links: no check that it exists or is active (a read does not).
+      json project = links.project.ToJson();
+      PB_RETURN_IF_ERROR(entities::FillLinkNames(txn.connection(), store.schema(), {&project}));
+      links.project.name = project["name"];
+    }
   } else {
     PB_RETURN_IF_ERROR(LoadLinked(store, txn, links.project, path + ".project", {}).status());
     if (entity_project.set() && !Same(entity_project, links.project)) {

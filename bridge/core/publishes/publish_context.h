@@ -16,9 +16,13 @@ namespace pipebridge::core::publishes {
 struct ContextLink {
   std::string type;
   int64_t id = 0;
+  // The linked record's name (its type's name field), as reads return it in
+  // links; filled by ResolveContext, null before.
+  nlohmann::json name;
 
   bool set() const { return id != 0; }
-  nlohmann::json ToJson() const;  // null when unset
+  nlohmann::json ToJson() const;  // {"type", "id"}; null when unset
+  nlohmann::json ToJsonWithName() const;  // {"type", "id", "name"}; null when unset
 };
 
 struct ContextLinks {
@@ -36,7 +40,8 @@ absl::StatusOr<ContextLinks> ParseContext(const nlohmann::json& context, const s
 // record of a type the schema knows and PublishedFile may link to; the project
 // is taken from the entity's project field when unset (and must match it when
 // both are set); the step from the task's step when unset; the task must
-// belong to the entity. INVALID_ARGUMENT naming the link otherwise.
+// belong to the entity. INVALID_ARGUMENT naming the link otherwise. Every set
+// link of the result has its name.
 absl::StatusOr<ContextLinks> ResolveContext(entities::EntityStore& store, sqlite::Transaction& txn,
                                             ContextLinks links, const std::string& path = "context");
 

@@ -1,5 +1,7 @@
 #include "bridge/core/publishes/publish_record.h"
 
+#include <utility>
+
 #include "absl/time/time.h"
 #include "bridge/core/publishes/publishes_schema.h"
 
@@ -33,29 +35,16 @@ std::string FileNameOf(const std::string& path) {
   return slash == std::string::npos ? trimmed : trimmed.substr(slash + 1);
 }
 
-json PublishedFileData(const RegisterRequest& request, const ContextLinks& context, int64_t version,
-                       const std::vector<int64_t>& dependency_ids) {
-  json upstream = json::array();
-  for (int64_t id : dependency_ids) upstream.push_back({{"type", "PublishedFile"}, {"id", id}});
+json PublishedFileData(const RegisterRequest& request) {
   json data = {
       {field::kCode, FileNameOf(request.path)},
       {field::kName, request.name},
       {field::kPublishType, request.publish_type},
-      {field::kVersion, version},
       {field::kPathJson, {{"local_path", request.path}, {"name", FileNameOf(request.path)}}},
       {field::kPath, request.path},
-      {field::kEntity, context.entity.ToJson()},
-      {field::kUpstream, std::move(upstream)},
       {field::kSizeBytes, request.size_bytes},
       {field::kMetadata, request.metadata.is_null() ? json::object() : request.metadata},
   };
-  auto set_if = [&data](const char* name, const json& value) {
-    if (!value.is_null()) data[name] = value;
-  };
-  set_if(field::kProject, context.project.ToJson());
-  set_if(field::kTask, context.task.ToJson());
-  set_if(field::kStep, context.step.ToJson());
-  set_if(field::kUser, context.user.ToJson());
   auto set_text = [&data](const char* name, const std::string& value) {
     if (!value.empty()) data[name] = value;
   };
@@ -71,6 +60,24 @@ json PublishedFileData(const RegisterRequest& request, const ContextLinks& conte
   return data;
 }
 
+json PublishedFileLinks(const ContextLinks& context, int64_t version, const std::vector<int64_t>& dependency_ids) {
+  json upstream = json::array();
+  for (int64_t id : dependency_ids) upstream.push_back({{"type", "PublishedFile"}, {"id", id}});
+  json data = {
+      {field::kVersion, version},
+      {field::kEntity, context.entity.ToJson()},
+      {field::kUpstream, std::move(upstream)},
+  };
+  auto set_if = [&data](const char* name, const json& value) {
+    if (!value.is_null()) data[name] = value;
+  };
+  set_if(field::kProject, context.project.ToJson());
+  set_if(field::kTask, context.task.ToJson());
+  set_if(field::kStep, context.step.ToJson());
+  set_if(field::kUser, context.user.ToJson());
+  return data;
+}
+
 const std::vector<std::string>& PublishedFileFields() {
   static const std::vector<std::string> kFields = {
       field::kName,      field::kPublishType, field::kVersion,    field::kPath,       field::kProject,
@@ -78,6 +85,46 @@ const std::vector<std::string>& PublishedFileFields() {
       field::kChecksum,  field::kSizeBytes,   field::kFirstFrame, field::kLastFrame,  field::kMetadata,
       field::kTemplate,  field::kCreatedByLogin, field::kSourceHost, "created_at"};
   return kFields;
+}
+
+namespace {
+
+absl::Time ParseCreatedAt(const std::string& text) {
+  std::string error;
+  absl::Time created;
+  return absl::ParseTime(absl::RFC3339_full, text, &created, &error) ? created : absl::InfinitePast();
+}
+
+}  // namespace
+
+Publish RegisteredPublish(const RegisterRequest& request, const ContextLinks& context, int64_t id, int64_t version,
+                          const std::string& created_at, std::vector<int64_t> dependency_ids) {
+  Publish publish;
+  publish.id = id;
+  publish.name = request.name;
+  publish.publish_type = request.publish_type;
+  publish.version = version;
+  publish.path = request.path;
+  publish.context = json::object();
+  const std::pair<const char*, const ContextLink*> links[] = {{"project", &context.project},
+                                                              {"entity", &context.entity},
+                                                              {"step", &context.step},
+                                                              {"task", &context.task},
+                                                              {"user", &context.user}};
+  for (const auto& [key, link] : links) {
+    if (link->set()) publish.context[key] = link->ToJsonWithName();
+  }
+  publish.description = request.description;
+  publish.checksum = request.checksum;
+  publish.size_bytes = request.size_bytes;
+  publish.frame_range = request.frame_range;
+  publish.metadata = request.metadata.is_object() ? request.metadata : json::object();
+  publish.template_name = request.template_name;
+  publish.created_by = request.created_by;
+  publish.source_host = request.source_host;
+  publish.created_at = ParseCreatedAt(created_at);
+  publish.dependency_ids = std::move(dependency_ids);
+  return publish;
 }
 
 Publish PublishFromRecord(const json& record) {
@@ -107,11 +154,7 @@ Publish PublishFromRecord(const json& record) {
   publish.template_name = Text(record, field::kTemplate);
   publish.created_by = Text(record, field::kCreatedByLogin);
   publish.source_host = Text(record, field::kSourceHost);
-  std::string error;
-  absl::Time created;
-  if (absl::ParseTime(absl::RFC3339_full, Text(record, "created_at"), &created, &error)) {
-    publish.created_at = created;
-  }
+  publish.created_at = ParseCreatedAt(Text(record, "created_at"));
   return publish;
 }
 

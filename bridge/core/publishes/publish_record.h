@@ -12,9 +12,18 @@
 
 namespace pipebridge::core::publishes {
 
-// The `data` of the PublishedFile Create for a validated request.
-nlohmann::json PublishedFileData(const RegisterRequest& request, const ContextLinks& context, int64_t version,
-                                 const std::vector<int64_t>& dependency_ids);
+// The `data` of the PublishedFile Create for a validated request, in two parts: what
+// the request alone gives (prepared before the write transaction), and the version and
+// links, which are settled inside it (a reserved version, a derived project or step,
+// dependencies given by path).
+nlohmann::json PublishedFileData(const RegisterRequest& request);
+nlohmann::json PublishedFileLinks(const ContextLinks& context, int64_t version,
+                                  const std::vector<int64_t>& dependency_ids);
+
+// The Publish a Register returns, from what it wrote (`context` resolved, with
+// names; `created_at` as stored): what a later Get returns.
+Publish RegisteredPublish(const RegisterRequest& request, const ContextLinks& context, int64_t id, int64_t version,
+                          const std::string& created_at, std::vector<int64_t> dependency_ids);
 
 // Fields a read asks for to build a Publish.
 const std::vector<std::string>& PublishedFileFields();

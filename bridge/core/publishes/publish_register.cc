@@ -83,15 +83,39 @@ absl::Status InsertPublishRow(sqlite::Connection& connection, int64_t id, const 
 
 }  // namespace
 
-absl::StatusOr<Publish> PublishStore::RegisterInTransaction(sqlite::Transaction& txn, const RegisterRequest& request,
-                                                            const std::string& prefix) {
-  // Checks that need no storage first: a bad request never touches the file.
-  PB_RETURN_IF_ERROR(ValidateRegisterRequest(request, prefix));
-  PB_ASSIGN_OR_RETURN(ContextLinks context, ParseContext(request.context, prefix + "context"));
-  PB_RETURN_IF_ERROR(CheckTemplate(options_.templates.get(), request, prefix));
+struct PublishStore::PreparedRegister {
+  const RegisterRequest* request = nullptr;
+  std::string prefix;  // Prepended to error paths.
+  ContextLinks context;  // As given: project and step are derived in the transaction.
+  entities::PreparedCreate published_file;  // PublishedFileData(request).
+};
 
+absl::StatusOr<PublishStore::PreparedRegister> PublishStore::PrepareRegister(const RegisterRequest& request,
+                                                                            const std::string& prefix) const {
+  PB_RETURN_IF_ERROR(ValidateRegisterRequest(request, prefix));
+  PreparedRegister prepared;
+  prepared.request = &request;
+  prepared.prefix = prefix;
+  PB_ASSIGN_OR_RETURN(prepared.context, ParseContext(request.context, prefix + "context"));
+  PB_RETURN_IF_ERROR(CheckTemplate(options_.templates.get(), request, prefix));
+  // Text, numbers and JSON of a checked request: their encoding cannot fail. The links,
+  // which can (a type the field refuses), are checked in the transaction after the context.
+  entities::CreateRequest create;
+  create.entity_type = "PublishedFile";
+  create.data = PublishedFileData(request);
+  create.return_fields = {"created_at"};
+  // The Register builds its Publish from what it wrote (the context's names come with its
+  // checks): the entity store returns only the id and the creation time.
+  PB_ASSIGN_OR_RETURN(prepared.published_file,
+                      store_.PrepareCreate(create, prefix, entities::CreateReturns::kReturnFieldsOnly));
+  return prepared;
+}
+
+absl::StatusOr<Publish> PublishStore::ApplyRegister(sqlite::Transaction& txn, const PreparedRegister& prepared) {
+  const RegisterRequest& request = *prepared.request;
+  const std::string& prefix = prepared.prefix;
   sqlite::Connection& connection = txn.connection();
-  PB_ASSIGN_OR_RETURN(context, ResolveContext(store_, txn, context, prefix + "context"));
+  PB_ASSIGN_OR_RETURN(ContextLinks context, ResolveContext(store_, txn, prepared.context, prefix + "context"));
   PB_ASSIGN_OR_RETURN(int64_t holder, PublishAtPath(connection, request.path));
   if (holder != 0) {
     return absl::AlreadyExistsError(
@@ -116,27 +140,27 @@ absl::StatusOr<Publish> PublishStore::RegisterInTransaction(sqlite::Transaction&
   // The counter is always >= every registered version of the key, so a
   // reserved number never collides (the unique index backs this up).
 
-  entities::CreateRequest create;
-  create.entity_type = "PublishedFile";
-  create.data = PublishedFileData(request, context, version, dependency_ids);
-  create.return_fields = {"created_at"};
-  PB_ASSIGN_OR_RETURN(json record, store_.CreateInTransaction(txn, create, prefix));
+  PB_ASSIGN_OR_RETURN(json record, store_.CreateInTransaction(txn, prepared.published_file,
+                                                              PublishedFileLinks(context, version, dependency_ids)));
   const int64_t id = record.at("id").get<int64_t>();
   PB_RETURN_IF_ERROR(InsertPublishRow(connection, id, context, request, version));
   PB_RETURN_IF_ERROR(InsertDependencies(connection, id, dependency_ids));
 
-  Publish publish = PublishFromRecord(record);
-  publish.dependency_ids = std::move(dependency_ids);
-  return publish;
+  return RegisteredPublish(request, context, id, version, record.at("created_at").get<std::string>(),
+                           std::move(dependency_ids));
+}
+
+absl::StatusOr<Publish> PublishStore::RegisterInTransaction(sqlite::Transaction& txn, const RegisterRequest& request,
+                                                            const std::string& prefix) {
+  PB_ASSIGN_OR_RETURN(PreparedRegister prepared, PrepareRegister(request, prefix));
+  return ApplyRegister(txn, prepared);
 }
 
 absl::StatusOr<Publish> PublishStore::Register(const RegisterRequest& request) {
   // A request that is wrong on its face never joins (and never spoils) a
-  // group commit.
-  PB_RETURN_IF_ERROR(ValidateRegisterRequest(request));
-  PB_RETURN_IF_ERROR(ParseContext(request.context).status());
-  PB_RETURN_IF_ERROR(CheckTemplate(options_.templates.get(), request));
-  return register_queue_->Run(request);
+  // group commit, and the shared transaction does none of its encoding.
+  PB_ASSIGN_OR_RETURN(PreparedRegister prepared, PrepareRegister(request, ""));
+  return register_queue_->Run(prepared);
 }
 
 absl::StatusOr<std::vector<Publish>> PublishStore::RegisterMany(const std::vector<RegisterRequest>& requests) {

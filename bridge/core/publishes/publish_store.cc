@@ -28,8 +28,8 @@ PublishStore::PublishStore(entities::EntityStore& store, PublishStoreOptions opt
       options_(std::move(options)),
       register_queue_(std::make_unique<RegisterQueue>(
           store.database(), std::max<size_t>(1, options_.max_register_batch),
-          [this](sqlite::Transaction& txn, const RegisterRequest& request) {
-            return RegisterInTransaction(txn, request);
+          [this](sqlite::Transaction& txn, const PreparedRegister& prepared) {
+            return ApplyRegister(txn, prepared);
           })) {}
 
 PublishStore::~PublishStore() = default;

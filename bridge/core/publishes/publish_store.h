@@ -103,7 +103,9 @@ class PublishStore {
   // All-or-nothing: on error nothing is stored (no entity, no dependency rows,
   // no version consumed). Returns the publish as stored, once committed.
   // Concurrent calls are group-committed (sqlite/group_commit.h): one transaction
-  // and one fsync for every Register waiting at that moment. Must not be
+  // and one fsync for every Register waiting at that moment. What needs no
+  // storage (checks, the record's encoding) runs on the caller's thread before
+  // it joins, so the shared transaction holds only storage work. Must not be
   // called from inside a Database::Write (use RegisterInTransaction there).
   absl::StatusOr<Publish> Register(const RegisterRequest& request);
   // Many publishes in one transaction (one commit, one fsync): all or none.
@@ -144,13 +146,21 @@ class PublishStore {
   absl::StatusOr<std::vector<RelatedPublish>> StaleIfRepublished(int64_t id) const;
 
  private:
+  struct PreparedRegister;  // publish_register.cc
+
   PublishStore(entities::EntityStore& store, PublishStoreOptions options);
+  // A Register's work that needs no storage: the request's checks (the same
+  // errors, in the same order, as before any storage check) and the
+  // PublishedFile's data from the request alone. `request` must outlive the result.
+  absl::StatusOr<PreparedRegister> PrepareRegister(const RegisterRequest& request, const std::string& prefix) const;
+  // The rest of a Register, inside a write transaction.
+  absl::StatusOr<Publish> ApplyRegister(sqlite::Transaction& txn, const PreparedRegister& prepared);
   absl::Status CheckExists(int64_t id) const;
   absl::StatusOr<std::vector<RelatedPublish>> Related(int64_t id, int depth, bool upstream, bool stale_only) const;
 
   entities::EntityStore& store_;
   const PublishStoreOptions options_;
-  using RegisterQueue = sqlite::GroupCommit<RegisterRequest, Publish>;
+  using RegisterQueue = sqlite::GroupCommit<PreparedRegister, Publish>;
   std::unique_ptr<RegisterQueue> register_queue_;
 };
 

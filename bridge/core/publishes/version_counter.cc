@@ -17,19 +17,20 @@ void BindScope(sqlite::Statement& statement, const VersionScope& scope) {
 }  // namespace
 
 absl::StatusOr<int64_t> ReserveNextVersion(sqlite::Connection& connection, const VersionScope& scope) {
-  PB_ASSIGN_OR_RETURN(sqlite::Statement statement,
-                      connection.Prepare("INSERT INTO pb_publish_versions "
-                                         "(entity_type, entity_id, task_id, name, publish_type, last_version) "
-                                         "VALUES (?1, ?2, ?3, ?4, ?5, 1) "
-                                         "ON CONFLICT (entity_type, entity_id, task_id, name, publish_type) "
-                                         "DO UPDATE SET last_version = last_version + 1 "
-                                         "RETURNING last_version"));
-  BindScope(statement, scope);
-  PB_ASSIGN_OR_RETURN(bool row, statement.Step());
-  if (!row) return absl::InternalError("version reservation returned no row");
-  const int64_t version = statement.Int(0);
-  PB_ASSIGN_OR_RETURN(row, statement.Step());  // Finish the statement.
-  return version;
+  // Read, then write: the caller's write transaction keeps every other writer out in
+  // between. One upsert ... RETURNING would do both, but SQLite builds an ephemeral table
+  // for each RETURNING statement it runs, which cost more than the read and the write.
+  int64_t last = 0;
+  {
+    PB_ASSIGN_OR_RETURN(sqlite::Statement statement,
+                        connection.Prepare("SELECT last_version FROM pb_publish_versions WHERE entity_type = ?1 "
+                                           "AND entity_id = ?2 AND task_id = ?3 AND name = ?4 AND publish_type = ?5"));
+    BindScope(statement, scope);
+    PB_ASSIGN_OR_RETURN(bool row, statement.Step());
+    if (row) last = statement.Int(0);
+  }
+  PB_RETURN_IF_ERROR(RaiseVersionCounter(connection, scope, last + 1));
+  return last + 1;
 }
 
 absl::Status RaiseVersionCounter(sqlite::Connection& connection, const VersionScope& scope, int64_t version) {

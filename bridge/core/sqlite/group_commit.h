@@ -9,6 +9,10 @@
 // partial transaction (savepoint) is ever committed: change listeners only ever see
 // rolled-back or committed writes as a whole. The leader hands leadership on as soon as its
 // own request is done, so no caller serves others indefinitely.
+//
+// Each caller waits on its own condition variable: a commit wakes the callers of its batch
+// and, when the leader steps down, the longest-waiting caller (the next leader), not every
+// waiting thread.
 #pragma once
 
 #include <condition_variable>
@@ -40,7 +44,7 @@ class GroupCommit {
     mine.request = &request;
     std::unique_lock<std::mutex> lock(mutex_);
     waiting_.push_back(&mine);
-    changed_.wait(lock, [&] { return mine.done || !leader_active_; });
+    mine.wake.wait(lock, [&] { return mine.done || !leader_active_; });
     if (!mine.done) {
       leader_active_ = true;
       while (!mine.done) {
@@ -52,11 +56,15 @@ class GroupCommit {
         lock.unlock();
         RunBatch(batch);
         lock.lock();
-        for (Pending* pending : batch) pending->done = true;
-        changed_.notify_all();
+        for (Pending* pending : batch) {
+          pending->done = true;
+          // Under the lock: once done is seen, the waiter may return and destroy its Pending.
+          if (pending != &mine) pending->wake.notify_one();
+        }
       }
       leader_active_ = false;
-      changed_.notify_all();  // A waiter, if any, leads the next batch.
+      // The longest waiter, if any, leads the next batch; later arrivals see no leader.
+      if (!waiting_.empty()) waiting_.front()->wake.notify_one();
     }
     return std::move(mine.result);
   }
@@ -66,6 +74,7 @@ class GroupCommit {
     const Request* request = nullptr;
     absl::StatusOr<Result> result = absl::UnknownError("not applied");
     bool done = false;
+    std::condition_variable wake;  // Guarded by mutex_.
   };
 
   absl::StatusOr<Result> RunOne(const Request& request) {
@@ -104,7 +113,6 @@ class GroupCommit {
   const size_t max_batch_;
   const Apply apply_;
   std::mutex mutex_;
-  std::condition_variable changed_;
   std::deque<Pending*> waiting_;
   bool leader_active_ = false;
 };

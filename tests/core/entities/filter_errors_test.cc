@@ -29,6 +29,8 @@ TEST_F(ErrorsTest, FilterErrorsNameTheirPath) {
   ExpectInvalid(FindError("Shot", {{7, "is", 1}}), "filters[0][0]: expected a field name, got an integer");
   ExpectInvalid(FindError("Shot", {{"code", 3, 1}}), "filters[0][1]: expected a relation, got an integer");
   ExpectInvalid(FindError("Shot", {{"sg_cut_in", "is", "ten"}}), "filters[0][2]: expected an integer, got a string");
+  ExpectInvalid(FindError("Shot", {{"sg_cut_in", "is", json::parse("18446744073709551615")}}),
+                "filters[0][2]: integer 18446744073709551615 is out of range (integers are 64-bit signed)");
   ExpectInvalid(FindError("Shot", {{"sg_cut_in", "contains", 1}}),
                 "filters[0][1]: relation \"contains\" does not apply to number field Shot.sg_cut_in");
   ExpectInvalid(FindError("Shot", {{"code", "type_is", "Shot"}}),
@@ -114,6 +116,13 @@ TEST_F(ErrorsTest, WriteErrorsNameTheirPath) {
                 "data.assets[0].type: field assets cannot link to Shot");
   ExpectInvalid(store_->Create({"Shot", {{"sg_cut_in", 1.5}}, {}}).status(),
                 "data.sg_cut_in: expected an integer or null, got a float");
+  // Stored as a 64-bit signed SQLite integer, it would come back negative: refused instead.
+  ExpectInvalid(store_->Create({"Shot", {{"sg_cut_in", json::parse("18446744073709551615")}}, {}}).status(),
+                "data.sg_cut_in: integer 18446744073709551615 is out of range (integers are 64-bit signed)");
+  ExpectInvalid(
+      store_->Create({"Shot", {{"sg_sequence", {{"type", "Sequence"}, {"id", json::parse("9223372036854775808")}}}}, {}})
+          .status(),
+      "data.sg_sequence.id: integer 9223372036854775808 is out of range (integers are 64-bit signed)");
   ExpectInvalid(store_->Create({"Shot", {{"code", 5}}, {}}).status(), "data.code: expected a string or null, got an integer");
   ExpectInvalid(store_->Create({"Shot", {{"sg_status_list", "done"}}, {}}).status(),
                 "data.sg_status_list: \"done\" is not a valid value of sg_status_list (valid: wtg, rdy, ip, rev, hld, omt, fin)");

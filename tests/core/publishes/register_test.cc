@@ -59,6 +59,18 @@ TEST_F(PublishTest, RegisterStoresEveryFieldAndGetReturnsIt) {
     EXPECT_EQ(p->context.at("task").at("id"), task_anim);
     EXPECT_EQ(p->context.at("user").at("id"), user);
   }
+  // Register builds what it returns from what it wrote: exactly what reads return.
+  EXPECT_EQ(PublishToJson(stored), PublishToJson(by_id));
+  EXPECT_EQ(stored.context, by_id.context);  // Link names included.
+  RegisterRequest bare = Request("/mnt/projects/demo/shots/sh010/anim/publish/maya/bare.ma", "bare");
+  bare.context = {{"entity", Link("Shot", shots[1])}, {"project", Link("Project", project)}};
+  bare.metadata = nullptr;
+  PB_ASSERT_OK_AND_ASSIGN(Publish bare_stored, publishes_->Register(bare));
+  PB_ASSERT_OK_AND_ASSIGN(Publish bare_read, publishes_->Get(bare_stored.id));
+  EXPECT_EQ(PublishToJson(bare_stored), PublishToJson(bare_read));
+  EXPECT_EQ(bare_stored.context, bare_read.context);
+  EXPECT_EQ(bare_stored.metadata, json::object());
+
   // The PublishedFile entity is what ShotGrid-style tools see.
   entities::GetRequest get;
   get.entity_type = "PublishedFile";
