@@ -10,8 +10,8 @@
 # A precompiled header serves only files compiled with the flags and macros it was made with, so
 # an owner links the same libraries as its users (that is where their flags come from) and its
 # users' directory decides the optimisation level (tests/ compiles at -Og). GCC silently parses
-# the headers again when a precompiled header does not fit; -Winvalid-pch (an error under
-# PIPEBRIDGE_WERROR) makes such a mismatch visible.
+# the headers again when a precompiled header does not fit; CMake passes -Winvalid-pch with
+# every use, which PIPEBRIDGE_WERROR turns into an error, so such a mismatch is visible.
 
 set(PIPEBRIDGE_PCH_SOURCE ${PROJECT_BINARY_DIR}/precompiled_headers.cc)
 file(CONFIGURE OUTPUT ${PIPEBRIDGE_PCH_SOURCE}

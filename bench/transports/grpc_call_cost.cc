@@ -41,6 +41,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "bench/transports/bare_echo.h"
+#include "bench/transports/bench_bridge.h"
 #include "bench/transports/ping_clients.h"
 #include "bridge/server/bridge_server.h"
 #include "bridge/server/token.h"
@@ -89,14 +90,9 @@ int Serve(const std::string& kind) {
     char scratch[] = "/tmp/pipebridge-grpc-call-cost-XXXXXX";
     if (::mkdtemp(scratch) == nullptr) Fail("cannot create a scratch folder in /tmp");
     root = scratch;
-    // As transport_load starts it: every listener on an ephemeral port.
-    pipebridge::server::ServerConfig config;
-    config.grpc_port = 0;
-    config.http_port = 0;
-    config.tcp_port = 0;
-    config.discovery_dir = root + "/discovery";
-    config.project_dir = root + "/project";
-    auto started = pipebridge::server::BridgeServer::Start(config, logger);
+    // As transport_load starts it.
+    auto started = pipebridge::server::BridgeServer::Start(
+        pipebridge::bench::EphemeralBridgeConfig(root), logger);
     if (!started.ok()) Fail(absl::StrCat("pipebridge did not start: ", started.status().message()));
     bridge = std::move(*started);
     address = bridge->grpc_address();

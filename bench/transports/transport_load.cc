@@ -31,6 +31,7 @@
 
 #include "adapters/jsonrpc/jsonrpc_server.h"
 #include "bench/transports/bare_echo.h"
+#include "bench/transports/bench_bridge.h"
 #include "bench/transports/event_stream.h"
 #include "bench/transports/loopback.h"
 #include "bench/transports/ping_clients.h"
@@ -222,13 +223,8 @@ int main(int argc, char** argv) {
   char scratch[] = "/tmp/pipebridge-transport-load-XXXXXX";
   const std::string root = ::mkdtemp(scratch);
   pipebridge::rpc::Logger logger(pipebridge::rpc::LogLevel::kError);
-  pipebridge::server::ServerConfig config;
-  config.grpc_port = 0;
-  config.http_port = 0;
-  config.tcp_port = 0;
-  config.discovery_dir = root + "/discovery";
-  config.project_dir = root + "/project";
-  auto bridge = pipebridge::server::BridgeServer::Start(config, logger);
+  auto bridge = pipebridge::server::BridgeServer::Start(
+      pipebridge::bench::EphemeralBridgeConfig(root), logger);
   if (!bridge.ok()) {
     std::fprintf(stderr, "cannot start pipebridge: %s\n",
                  std::string(bridge.status().message()).c_str());

@@ -10,6 +10,10 @@
 // rolled-back or committed writes as a whole. The leader hands leadership on as soon as its
 // own request is done, so no caller serves others indefinitely.
 //
+// A request whose apply throws fails alone, as INTERNAL naming the exception: an exception
+// escaping the leader would leave its batch's callers, and every later one, waiting for a
+// leader that is gone.
+//
 // Each caller waits on its own condition variable: a commit wakes the callers of its batch
 // and, when the leader steps down, the longest-waiting caller (the next leader), not every
 // waiting thread.
@@ -18,12 +22,14 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "bridge/core/sqlite/database.h"
 
 namespace pipebridge::core::sqlite {
@@ -77,10 +83,20 @@ class GroupCommit {
     std::condition_variable wake;  // Guarded by mutex_.
   };
 
+  absl::StatusOr<Result> ApplyCatching(Transaction& txn, const Request& request) {
+    try {
+      return apply_(txn, request);
+    } catch (const std::exception& e) {
+      return absl::InternalError(absl::StrCat("applying the request threw: ", e.what()));
+    } catch (...) {
+      return absl::InternalError("applying the request threw a non-standard exception");
+    }
+  }
+
   absl::StatusOr<Result> RunOne(const Request& request) {
     absl::StatusOr<Result> result = absl::UnknownError("not applied");
     absl::Status status = database_.Write([&](Transaction& txn) -> absl::Status {
-      result = apply_(txn, request);
+      result = ApplyCatching(txn, request);
       return result.status();
     });
     if (!status.ok()) return status;
@@ -96,7 +112,7 @@ class GroupCommit {
     absl::Status status = database_.Write([&](Transaction& txn) -> absl::Status {
       results.clear();
       for (const Pending* pending : batch) {
-        absl::StatusOr<Result> result = apply_(txn, *pending->request);
+        absl::StatusOr<Result> result = ApplyCatching(txn, *pending->request);
         if (!result.ok()) return result.status();
         results.push_back(std::move(*result));
       }
