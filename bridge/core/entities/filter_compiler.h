@@ -19,6 +19,7 @@
 // like ShotGrid's; is/in on text are exact.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,9 +32,26 @@
 
 namespace pipebridge::core::entities {
 
+// A filter every found row must pass (a top-level one joined by "all") on a
+// record one link away, that an index of that record's table answers:
+// ["sg_sequence.Sequence.code", "is", "sq7"]. A Find may read the linked
+// table first for it (join_order.h). Only is (not null) and in (without null):
+// they never match a row whose link is empty, so an inner join from the
+// linked table finds the same rows.
+struct LinkedConjunct {
+  std::string alias;                          // Its join: "j1"
+  const EntityTypeSchema* linked = nullptr;   // Sequence
+  const FieldSchema* link = nullptr;          // The root's link followed: sg_sequence
+  std::string sql;                            // The condition; refers to `alias` only
+  std::vector<sqlite::Value> params;
+};
+
 struct SqlCondition {
   std::string sql;  // "1" when there is no condition
   std::vector<sqlite::Value> params;
+  std::vector<LinkedConjunct> linked;
+  // The project id a top-level ["project", "is", link] filter names.
+  std::optional<int64_t> project_id;
 };
 
 // `filters` is a list or a {"filter_operator","filters"} object;

@@ -34,4 +34,11 @@ absl::StatusOr<std::vector<nlohmann::json>> RunFind(sqlite::Connection& connecti
                                                     const FindRequest& request,
                                                     const FindOptions& options);
 
+// SQLite's plan for the SELECT that RunFind would run, one EXPLAIN QUERY PLAN
+// line ("SEARCH t USING INDEX ...") per entry, for tests and diagnostics.
+absl::StatusOr<std::vector<std::string>> ExplainFind(sqlite::Connection& connection,
+                                                     const Schema& schema,
+                                                     const FindRequest& request,
+                                                     const FindOptions& options);
+
 }  // namespace pipebridge::core::entities

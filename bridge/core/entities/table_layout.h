@@ -26,6 +26,15 @@ std::string LinkIdColumn(const FieldSchema& field);      // "li_entity"
 // passed IsValidTypeName/IsValidFieldName.
 std::string IdentifierLiteral(absl::string_view name);
 
+// The type's link to its project ("project", an entity field), or null. Types
+// with one get indexes that lead with or end in the project (MigrateSchema).
+const FieldSchema* ProjectLink(const EntityTypeSchema& type);
+
+// Whether MigrateSchema gives `field` of `type` an index whose first column
+// is the field's value (its link id for entity fields): an equality on it is
+// an index search.
+bool LeadsAnIndex(const EntityTypeSchema& type, const FieldSchema& field);
+
 // Creates missing tables, adds missing columns (ALTER TABLE ... ADD COLUMN),
 // creates indexes. Runs inside the caller's write transaction. Errors:
 // FAILED_PRECONDITION when a stored field's data type differs from `schema`.
