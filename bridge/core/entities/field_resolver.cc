@@ -94,8 +94,9 @@ absl::StatusOr<ColumnRef> FieldResolver::Resolve(absl::string_view name, absl::s
   return ref;
 }
 
-std::string FieldResolver::FromClause() const {
+std::string FieldResolver::FromClause(absl::string_view root_index) const {
   std::string from = absl::StrCat(TableName(root_.name), " AS t");
+  if (!root_index.empty()) absl::StrAppend(&from, " INDEXED BY ", root_index);
   for (const Join& join : joins_) absl::StrAppend(&from, " LEFT JOIN ", join.table, " AS ", join.alias, " ON ", join.on);
   return from;
 }

@@ -44,8 +44,9 @@ class FieldResolver {
   // "foo" on Shot`.
   absl::StatusOr<ColumnRef> Resolve(absl::string_view name, absl::string_view path);
 
-  // "e_Shot" AS t LEFT JOIN ... for every join resolved so far.
-  std::string FromClause() const;
+  // "e_Shot" AS t LEFT JOIN ... for every join resolved so far; with
+  // `root_index` (quoted), "e_Shot" AS t INDEXED BY "x_Shot_code" LEFT JOIN ...
+  std::string FromClause(absl::string_view root_index = "") const;
   // The same rows read from the linked table first: `"e_Sequence" AS j1
   // CROSS JOIN "e_Shot" AS t ON ... LEFT JOIN ...` (SQLite keeps the order of
   // a CROSS JOIN). `alias` must be a join one link away from the root, and a

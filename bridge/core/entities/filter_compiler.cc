@@ -119,7 +119,8 @@ class Compiler {
   }
 
   std::vector<sqlite::Value> TakeParams() { return std::move(params_); }
-  std::vector<LinkedConjunct> TakeLinked() { return std::move(linked_); }
+  std::vector<Conjunct> TakeOwn() { return std::move(own_); }
+  std::vector<Conjunct> TakeLinked() { return std::move(linked_); }
   std::optional<int64_t> project_id() const { return project_id_; }
 
  private:
@@ -183,32 +184,31 @@ class Compiler {
     }
   }
 
-  // Records what join_order.h needs about a filter every row must pass: a
-  // linked record's indexed field compared by is/in, or the root's project.
+  // Records what join_order.h needs about a filter every row must pass.
   void NoteConjunct(const Site& s, const std::vector<Operand>& ops, const std::string& sql, size_t first_param) {
     const ColumnRef& ref = s.ref;
-    if (!ref.json_keys.empty()) return;
+    if (!ref.json_keys.empty() || (ref.dotted && ref.via_alias != "t")) return;
     bool entity = ref.field->type == FieldType::kEntity;
+    // An in-list of links is compared as row values, which no index search answers.
     if (s.relation != Relation::kIs && (s.relation != Relation::kIn || entity)) return;
     // A null operand also matches rows with no link at all.
     for (const Operand& op : s.relation == Relation::kIn ? Spread(ops) : ops) {
       if (op.value->is_null()) return;
     }
-    if (!ref.dotted) {
-      // EntityCondition binds the link's id first.
-      if (entity && s.relation == Relation::kIs && ref.field == ProjectLink(*ref.owner) &&
-          std::holds_alternative<int64_t>(params_[first_param])) {
-        project_id_ = std::get<int64_t>(params_[first_param]);
-      }
+    if (ref.field->name != "id" && LeadingIndex(*ref.owner, *ref.field).empty()) return;
+    Conjunct conjunct{ref.alias, ref.owner, ref.field, ref.dotted ? ref.via_link : nullptr, sql,
+                      std::vector<sqlite::Value>(params_.begin() + static_cast<std::ptrdiff_t>(first_param),
+                                                 params_.end())};
+    if (ref.dotted) {
+      linked_.push_back(std::move(conjunct));
       return;
     }
-    if (ref.via_alias != "t" || ref.field->type == FieldType::kMultiEntity || ref.field->type == FieldType::kJson ||
-        !LeadsAnIndex(*ref.owner, *ref.field)) {
-      return;
+    // EntityCondition binds the link's id first.
+    if (entity && s.relation == Relation::kIs && ref.field == ProjectLink(*ref.owner) &&
+        std::holds_alternative<int64_t>(conjunct.params[0])) {
+      project_id_ = std::get<int64_t>(conjunct.params[0]);
     }
-    linked_.push_back({ref.alias, ref.owner, ref.via_link, sql,
-                       std::vector<sqlite::Value>(params_.begin() + static_cast<std::ptrdiff_t>(first_param),
-                                                  params_.end())});
+    own_.push_back(std::move(conjunct));
   }
 
   absl::Status NotApplicable(const Site& s) {
@@ -620,7 +620,8 @@ class Compiler {
   absl::Time now_;
   std::vector<sqlite::Value> params_;
   bool next_is_conjunct_ = false;  // The next filter One() compiles is a top-level "all" filter.
-  std::vector<LinkedConjunct> linked_;
+  std::vector<Conjunct> own_;
+  std::vector<Conjunct> linked_;
   std::optional<int64_t> project_id_;
 };
 
@@ -641,7 +642,8 @@ absl::StatusOr<SqlCondition> CompileFilters(FieldResolver& resolver, const json&
     }
     PB_ASSIGN_OR_RETURN(sql, compiler.Group(filters, filter_operator == "any", path, /*top=*/true));
   }
-  return SqlCondition{std::move(sql), compiler.TakeParams(), compiler.TakeLinked(), compiler.project_id()};
+  return SqlCondition{std::move(sql), compiler.TakeParams(), compiler.TakeOwn(), compiler.TakeLinked(),
+                      compiler.project_id()};
 }
 
 }  // namespace pipebridge::core::entities

@@ -90,13 +90,15 @@ absl::StatusOr<FindSql> BuildFind(sqlite::Connection& c, const EntityTypeSchema&
         absl::StrAppend(&order, ref.Scalar(), direction, ", ");
     }
   }
-  std::string driving;
+  // Only a filter on a linked record makes SQLite's choice a gamble (join_order.h).
+  JoinOrder join_order;
   if (!where.linked.empty()) {
-    PB_ASSIGN_OR_RETURN(driving, ChooseDrivingJoin(c, type, where));
+    PB_ASSIGN_OR_RETURN(join_order, ChooseJoinOrder(c, type, where));
   }
   FindSql sql;
   sql.text = absl::StrCat("SELECT ", reader.SelectList(), " FROM ",
-                          driving.empty() ? resolver.FromClause() : resolver.FromClauseDrivenBy(driving),
+                          join_order.driving_join.empty() ? resolver.FromClause(join_order.root_index)
+                                                          : resolver.FromClauseDrivenBy(join_order.driving_join),
                           " WHERE ");
   std::string retired = RetiredCondition(request.retired);
   if (!retired.empty()) absl::StrAppend(&sql.text, retired, " AND ");

@@ -5,42 +5,72 @@
 #include "bridge/core/status_macros.h"
 
 namespace pipebridge::core::entities {
+namespace {
 
-absl::StatusOr<std::string> ChooseDrivingJoin(sqlite::Connection& c, const EntityTypeSchema& root,
-                                              const SqlCondition& where) {
+absl::StatusOr<int64_t> Count(sqlite::Connection& c, const std::string& sql, const std::vector<sqlite::Value>& params) {
+  PB_ASSIGN_OR_RETURN(sqlite::Statement stmt, c.Prepare(sql));
+  stmt.BindAll(params);
+  PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? stmt.Int(0) : 0;
+}
+
+// Rows of `root` matching an own conjunct, counted up to kFewRows + 1.
+absl::StatusOr<int64_t> CountOwn(sqlite::Connection& c, const EntityTypeSchema& root, const Conjunct& own) {
+  return Count(c,
+               absl::StrCat("SELECT count(*) FROM (SELECT 1 FROM ", TableName(root.name), " AS t WHERE ", own.sql,
+                            " LIMIT ", kFewRows + 1, ")"),
+               own.params);
+}
+
+// Rows of `root` that link to the records matching `linked` (of the filtered
+// project, when there is one), up to kMaxDrivenRows + 1; -1 when more than
+// kFewRows records match. Only the columns of the (link id, link type,
+// project) index are read; retired rows are counted too.
+absl::StatusOr<int64_t> CountLinked(sqlite::Connection& c, const EntityTypeSchema& root, const Conjunct& linked,
+                                    std::optional<int64_t> project_id) {
+  const std::string& j = linked.alias;
+  std::string table = absl::StrCat(TableName(linked.owner->name), " AS ", j);
+  std::string rows = absl::StrCat("SELECT 1 FROM ", table, " CROSS JOIN ", TableName(root.name), " AS t ON t.",
+                                  LinkIdColumn(*linked.link), " = ", j, ".\"id\" AND t.",
+                                  LinkTypeColumn(*linked.link), " = ", IdentifierLiteral(linked.owner->name),
+                                  " WHERE ", linked.sql);
+  std::vector<sqlite::Value> params = linked.params;
+  params.insert(params.end(), linked.params.begin(), linked.params.end());
   const FieldSchema* project = ProjectLink(root);
-  std::string best;
-  int64_t best_rows = kMaxDrivenRows + 1;
-  for (const LinkedConjunct& conjunct : where.linked) {
-    const std::string& j = conjunct.alias;
-    std::string linked = absl::StrCat(TableName(conjunct.linked->name), " AS ", j, " WHERE ", conjunct.sql);
-    // Rows of the root linked from those records: only the index's columns
-    // (link id, link type, project) are read. Retired rows are counted too.
-    std::string rows = absl::StrCat(
-        "SELECT 1 FROM ", TableName(conjunct.linked->name), " AS ", j, " CROSS JOIN ", TableName(root.name),
-        " AS t ON t.", LinkIdColumn(*conjunct.link), " = ", j, ".\"id\" AND t.", LinkTypeColumn(*conjunct.link),
-        " = ", IdentifierLiteral(conjunct.linked->name), " WHERE ", conjunct.sql);
-    bool in_project = project != nullptr && project != conjunct.link && where.project_id.has_value();
-    if (in_project) absl::StrAppend(&rows, " AND t.", LinkIdColumn(*project), " = ?");
-    // CASE evaluates the second count only when the first is small.
-    std::string sql = absl::StrCat("SELECT CASE WHEN (SELECT count(*) FROM (SELECT 1 FROM ", linked, " LIMIT ",
-                                   kMaxDrivingRecords + 1, ")) > ", kMaxDrivingRecords,
-                                   " THEN -1 ELSE (SELECT count(*) FROM (", rows, " LIMIT ", kMaxDrivenRows + 1,
-                                   ")) END");
-    PB_ASSIGN_OR_RETURN(sqlite::Statement stmt, c.Prepare(sql));
-    std::vector<sqlite::Value> params = conjunct.params;
-    params.insert(params.end(), conjunct.params.begin(), conjunct.params.end());
-    if (in_project) params.emplace_back(*where.project_id);
-    stmt.BindAll(params);
-    PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) continue;
-    int64_t count = stmt.Int(0);
-    if (count >= 0 && count < best_rows) {
-      best = j;
-      best_rows = count;
+  if (project != nullptr && project != linked.link && project_id.has_value()) {
+    absl::StrAppend(&rows, " AND t.", LinkIdColumn(*project), " = ?");
+    params.emplace_back(*project_id);
+  }
+  // CASE counts the rows only when the records are few.
+  return Count(c,
+               absl::StrCat("SELECT CASE WHEN (SELECT count(*) FROM (SELECT 1 FROM ", table, " WHERE ", linked.sql,
+                            " LIMIT ", kFewRows + 1, ")) > ", kFewRows, " THEN -1 ELSE (SELECT count(*) FROM (",
+                            rows, " LIMIT ", kMaxDrivenRows + 1, ")) END"),
+               params);
+}
+
+}  // namespace
+
+absl::StatusOr<JoinOrder> ChooseJoinOrder(sqlite::Connection& c, const EntityTypeSchema& root,
+                                          const SqlCondition& where) {
+  JoinOrder order;
+  for (const Conjunct& own : where.own) {
+    PB_ASSIGN_OR_RETURN(int64_t rows, CountOwn(c, root, own));
+    if (rows <= kFewRows) {
+      // The id is the rowid, which SQLite always searches by for "id = ?".
+      if (own.field->name != "id") order.root_index = LeadingIndex(root, *own.field);
+      return order;
     }
   }
-  return best;
+  int64_t fewest = kMaxDrivenRows + 1;
+  for (const Conjunct& linked : where.linked) {
+    PB_ASSIGN_OR_RETURN(int64_t rows, CountLinked(c, root, linked, where.project_id));
+    if (rows >= 0 && rows < fewest) {
+      order.driving_join = linked.alias;
+      fewest = rows;
+    }
+  }
+  return order;
 }
 
 }  // namespace pipebridge::core::entities

@@ -1,21 +1,26 @@
-// Which table a Find reads first when a filter is on a linked record.
+// Which table, and which index, a Find with a filter on a linked record reads
+// first.
 //
 // ["sg_sequence.Sequence.code", "is", "sq7"] with ["project", "is", P]: SQLite,
 // without statistics, rates "project = P" as selective as any equality and
 // reads every Shot of the project, probing each one's Sequence (10,000 rows
 // for 428 results on the 100k-shot bench). Reading the few Sequences coded
 // "sq7" first and seeking their Shots in the (link, type, project) index reads
-// only the rows that can match. But the same order is a loss when the linked
-// filter matches many records and an own filter few (code is "sh4221").
+// only the rows that can match. But that order loses when the linked filter
+// matches many records and an own filter few (["code", "is", "sh4221"]), and
+// there SQLite may also read the project's rows, rating the (project) and
+// (project, code) indexes alike.
 //
-// So the choice is made from the data, with two bounded index-only counts:
-// drive from the linked table when its filter matches at most
-// kMaxDrivingRecords records *and* those are linked from at most
-// kMaxDrivenRows rows (in the filtered project, when there is one). The
-// linked-first plan then costs at most that many row reads, whatever the
-// other filters; otherwise SQLite chooses as before. Cost of the check: one
-// statement that reads at most kMaxDrivingRecords + 1 + kMaxDrivenRows + 1
-// index entries.
+// So the order is chosen from the data, by bounded index-only counts of the
+// filters every row must pass (filter_compiler.h, Conjunct):
+// 1. An own filter that matches at most kFewRows rows: read by its index.
+// 2. Else a linked filter that matches at most kFewRows linked records, linked
+//    from at most kMaxDrivenRows rows (of the filtered project, when there is
+//    one): read that table first (the fewest rows wins).
+// 3. Else SQLite's own choice, as before.
+// Either forced plan reads at most that many rows whatever the other filters.
+// The counts read at most kFewRows + 1 index entries per own filter, and
+// kFewRows + 1 + kMaxDrivenRows + 1 per linked one.
 #pragma once
 
 #include <cstdint>
@@ -28,12 +33,16 @@
 
 namespace pipebridge::core::entities {
 
-inline constexpr int64_t kMaxDrivingRecords = 64;
+inline constexpr int64_t kFewRows = 64;
 inline constexpr int64_t kMaxDrivenRows = 1000;
 
-// The alias of the join to read first (a LinkedConjunct's), or "" to leave
-// the order to SQLite. `root` is the type found; `where` its compiled filters.
-absl::StatusOr<std::string> ChooseDrivingJoin(sqlite::Connection& connection, const EntityTypeSchema& root,
-                                              const SqlCondition& where);
+struct JoinOrder {
+  std::string driving_join;  // The linked record's join to read first ("j1"), or "".
+  std::string root_index;    // The index to read the root by ("x_Shot_code", quoted), or "".
+};
+
+// Both empty: SQLite chooses. `root` is the type found; `where` its filters.
+absl::StatusOr<JoinOrder> ChooseJoinOrder(sqlite::Connection& connection, const EntityTypeSchema& root,
+                                          const SqlCondition& where);
 
 }  // namespace pipebridge::core::entities

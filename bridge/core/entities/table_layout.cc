@@ -52,10 +52,20 @@ const FieldSchema* ProjectLink(const EntityTypeSchema& type) {
   return project != nullptr && project->type == FieldType::kEntity ? project : nullptr;
 }
 
-bool LeadsAnIndex(const EntityTypeSchema& type, const FieldSchema& field) {
-  if (field.name == "id" || field.type == FieldType::kEntity) return true;
-  if (field.type == FieldType::kMultiEntity) return false;
-  return field.indexed || field.type == FieldType::kList || field.name == type.name_field;
+std::string LeadingIndex(const EntityTypeSchema& type, const FieldSchema& field) {
+  if (field.name == "id") return "";
+  switch (field.type) {
+    case FieldType::kMultiEntity:
+      return "";
+    case FieldType::kEntity: {
+      const FieldSchema* project = ProjectLink(type);
+      return project == nullptr || project == &field ? IndexName(type.name, field.name)
+                                                     : IndexName(type.name, absl::StrCat(field.name, "_then_project"));
+    }
+    default:
+      bool indexed = field.indexed || field.type == FieldType::kList || field.name == type.name_field;
+      return indexed ? IndexName(type.name, field.name) : "";
+  }
 }
 
 absl::Status MigrateSchema(sqlite::Connection& c, const Schema& schema) {
@@ -112,7 +122,7 @@ absl::Status MigrateSchema(sqlite::Connection& c, const Schema& schema) {
         const FieldSchema* project = ProjectLink(type);
         if (project == nullptr || project == &field) {
           PB_RETURN_IF_ERROR(c.Execute(absl::StrCat(
-              "CREATE INDEX IF NOT EXISTS ", IndexName(type.name, field.name), " ON ",
+              "CREATE INDEX IF NOT EXISTS ", LeadingIndex(type, field), " ON ",
               TableName(type.name), "(", LinkIdColumn(field), ", ", LinkTypeColumn(field), ")")));
           continue;
         }
@@ -123,7 +133,7 @@ absl::Status MigrateSchema(sqlite::Connection& c, const Schema& schema) {
         // every (id, type) lookup, so it replaces the (id, type) index that
         // stores created by earlier builds have.
         PB_RETURN_IF_ERROR(c.Execute(absl::StrCat(
-            "CREATE INDEX IF NOT EXISTS ", IndexName(type.name, absl::StrCat(field.name, "_then_project")),
+            "CREATE INDEX IF NOT EXISTS ", LeadingIndex(type, field),
             " ON ", TableName(type.name), "(", LinkIdColumn(field), ", ", LinkTypeColumn(field), ", ",
             LinkIdColumn(*project), ");",
             "DROP INDEX IF EXISTS ", IndexName(type.name, field.name))));
@@ -134,9 +144,9 @@ absl::Status MigrateSchema(sqlite::Connection& c, const Schema& schema) {
                                                   " ADD COLUMN ", ScalarColumn(field), " ",
                                                   SqlType(field))));
       }
-      if (LeadsAnIndex(type, field)) {
-        PB_RETURN_IF_ERROR(c.Execute(absl::StrCat("CREATE INDEX IF NOT EXISTS ",
-                                                  IndexName(type.name, field.name), " ON ",
+      std::string index = LeadingIndex(type, field);
+      if (!index.empty()) {
+        PB_RETURN_IF_ERROR(c.Execute(absl::StrCat("CREATE INDEX IF NOT EXISTS ", index, " ON ",
                                                   TableName(type.name), "(", ScalarColumn(field), ")")));
         // The most common ShotGrid query is "in this project, with this
         // status / ordered by name": a (project, field) index answers it

@@ -30,10 +30,10 @@ std::string IdentifierLiteral(absl::string_view name);
 // with one get indexes that lead with or end in the project (MigrateSchema).
 const FieldSchema* ProjectLink(const EntityTypeSchema& type);
 
-// Whether MigrateSchema gives `field` of `type` an index whose first column
-// is the field's value (its link id for entity fields): an equality on it is
-// an index search.
-bool LeadsAnIndex(const EntityTypeSchema& type, const FieldSchema& field);
+// The index MigrateSchema gives `field` of `type` whose first column is the
+// field's value (its link id for entity fields), quoted ("x_Shot_code"), or
+// "" when it has none. The id has none: it is the table's rowid.
+std::string LeadingIndex(const EntityTypeSchema& type, const FieldSchema& field);
 
 // Creates missing tables, adds missing columns (ALTER TABLE ... ADD COLUMN),
 // creates indexes. Runs inside the caller's write transaction. Errors:
