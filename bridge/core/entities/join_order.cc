@@ -54,13 +54,19 @@ absl::StatusOr<int64_t> CountLinked(sqlite::Connection& c, const EntityTypeSchem
 absl::StatusOr<JoinOrder> ChooseJoinOrder(sqlite::Connection& c, const EntityTypeSchema& root,
                                           const SqlCondition& where) {
   JoinOrder order;
+  const Conjunct* fewest_own = nullptr;
+  int64_t fewest_own_rows = kFewRows + 1;
   for (const Conjunct& own : where.own) {
     PB_ASSIGN_OR_RETURN(int64_t rows, CountOwn(c, root, own));
-    if (rows <= kFewRows) {
-      // The id is the rowid, which SQLite always searches by for "id = ?".
-      if (own.field->name != "id") order.root_index = LeadingIndex(root, *own.field);
-      return order;
+    if (rows < fewest_own_rows) {
+      fewest_own = &own;
+      fewest_own_rows = rows;
     }
+  }
+  if (fewest_own != nullptr) {
+    // The id is the rowid, which SQLite always searches by for "id = ?".
+    if (fewest_own->field->name != "id") order.root_index = LeadingIndex(root, *fewest_own->field);
+    return order;
   }
   int64_t fewest = kMaxDrivenRows + 1;
   for (const Conjunct& linked : where.linked) {
