@@ -195,7 +195,7 @@ class Compiler {
     for (const Operand& op : s.relation == Relation::kIn ? Spread(ops) : ops) {
       if (op.value->is_null()) return;
     }
-    if (ref.field->name != "id" && LeadingIndex(*ref.owner, *ref.field).empty()) return;
+    if (ref.field->name != "id" && !HasLeadingIndex(*ref.owner, *ref.field)) return;
     Conjunct conjunct{ref.alias, ref.owner, ref.field, ref.dotted ? ref.via_link : nullptr, sql,
                       std::vector<sqlite::Value>(params_.begin() + static_cast<std::ptrdiff_t>(first_param),
                                                  params_.end())};

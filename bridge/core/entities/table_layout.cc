@@ -52,20 +52,19 @@ const FieldSchema* ProjectLink(const EntityTypeSchema& type) {
   return project != nullptr && project->type == FieldType::kEntity ? project : nullptr;
 }
 
+bool HasLeadingIndex(const EntityTypeSchema& type, const FieldSchema& field) {
+  if (field.name == "id" || field.type == FieldType::kMultiEntity) return false;
+  if (field.type == FieldType::kEntity) return true;
+  return field.indexed || field.type == FieldType::kList || field.name == type.name_field;
+}
+
 std::string LeadingIndex(const EntityTypeSchema& type, const FieldSchema& field) {
-  if (field.name == "id") return "";
-  switch (field.type) {
-    case FieldType::kMultiEntity:
-      return "";
-    case FieldType::kEntity: {
-      const FieldSchema* project = ProjectLink(type);
-      return project == nullptr || project == &field ? IndexName(type.name, field.name)
-                                                     : IndexName(type.name, absl::StrCat(field.name, "_then_project"));
-    }
-    default:
-      bool indexed = field.indexed || field.type == FieldType::kList || field.name == type.name_field;
-      return indexed ? IndexName(type.name, field.name) : "";
+  if (!HasLeadingIndex(type, field)) return "";
+  const FieldSchema* project = ProjectLink(type);
+  if (field.type == FieldType::kEntity && project != nullptr && project != &field) {
+    return IndexName(type.name, absl::StrCat(field.name, "_then_project"));
   }
+  return IndexName(type.name, field.name);
 }
 
 absl::Status MigrateSchema(sqlite::Connection& c, const Schema& schema) {

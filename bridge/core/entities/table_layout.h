@@ -34,6 +34,8 @@ const FieldSchema* ProjectLink(const EntityTypeSchema& type);
 // field's value (its link id for entity fields), quoted ("x_Shot_code"), or
 // "" when it has none. The id has none: it is the table's rowid.
 std::string LeadingIndex(const EntityTypeSchema& type, const FieldSchema& field);
+// !LeadingIndex(type, field).empty(), without building the name.
+bool HasLeadingIndex(const EntityTypeSchema& type, const FieldSchema& field);
 
 // Creates missing tables, adds missing columns (ALTER TABLE ... ADD COLUMN),
 // creates indexes. Runs inside the caller's write transaction. Errors:

@@ -181,6 +181,11 @@ TEST_F(JoinOrderTest, EveryOrderFindsTheRowsOfSQLitesOwnOrder) {
       {{"project", "is", p1},
        {{"filter_operator", "any"},
         {"filters", {{"sg_sequence.Sequence.code", "is", "sq2"}, {"sg_status_list", "is", "omt"}}}}},
+      // An own filter on few rows of each kind, read by its index (INDEXED BY).
+      {{"sg_sequence.Sequence.code", "is", "sq3"}, {"code", "in", {"P1_sq3_sh125", "P2_sq3_sh205"}}},
+      {{"sg_sequence.Sequence.code", "is", "sq3"}, {"sg_status_list", "in", {"rev", "hld"}}},
+      {{"sg_sequence.Sequence.code", "is", "sq3"}, {"sg_sequence", "is", Link("Sequence", sequences[6])}},
+      {{"sg_sequence.Sequence.code", "is", "sq3"}, {"id", "in", {shots[125].id, shots[126].id}}},
   };
   for (const json& filters : cases) {
     json nested = json::array({{{"filter_operator", "all"}, {"filters", filters}}});
@@ -198,6 +203,24 @@ TEST_F(JoinOrderTest, EveryOrderFindsTheRowsOfSQLitesOwnOrder) {
             }));
   EXPECT_TRUE(absl::StartsWith(Reads(Plan(cases[10]))[0], "SEARCH j1 "));
   EXPECT_EQ(FindIds("Shot", cases[10]), Expected([](const ShotRow& s) { return s.sequence == "sq9"; }));
+  EXPECT_EQ(Reads(Plan(cases[13]))[0], "SEARCH t USING INDEX x_Shot_code (f_code=?)");
+  EXPECT_EQ(FindIds("Shot", cases[13]), (std::vector<int64_t>{shots[125].id, shots[205].id}));
+  EXPECT_EQ(Reads(Plan(cases[14]))[0], "SEARCH t USING INDEX x_Shot_sg_status_list (f_sg_status_list=?)");
+  EXPECT_TRUE(FindIds("Shot", cases[14]).empty());
+  // The sequence is a constant here, so SQLite may read its one j1 row first.
+  std::vector<std::string> reads = Reads(Plan(cases[15]));
+  EXPECT_EQ(std::count_if(reads.begin(), reads.end(),
+                          [](const std::string& line) {
+                            return absl::StartsWith(line, "SEARCH t USING INDEX x_Shot_sg_sequence_then_project ");
+                          }),
+            1)
+      << absl::StrJoin(reads, "\n");
+  EXPECT_EQ(std::count_if(reads.begin(), reads.end(),
+                          [](const std::string& line) { return absl::StartsWith(line, "SCAN "); }),
+            0)
+      << absl::StrJoin(reads, "\n");
+  EXPECT_EQ(FindIds("Shot", cases[15]).size(), 20u);
+  EXPECT_EQ(FindIds("Shot", cases[16]), (std::vector<int64_t>{shots[125].id, shots[126].id}));
   // Null links and not_in keep their meaning: the shot with no sequence.
   EXPECT_EQ(FindIds("Shot", cases[3]), Expected([](const ShotRow& s) { return s.sequence.empty(); }));
   EXPECT_EQ(FindIds("Shot", cases[6]), Expected([](const ShotRow& s) {
