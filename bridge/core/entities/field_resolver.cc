@@ -82,18 +82,37 @@ absl::StatusOr<ColumnRef> FieldResolver::Resolve(absl::string_view name, absl::s
     auto [it, inserted] = join_alias_.emplace(join_key, "");
     if (inserted) {
       it->second = absl::StrCat("j", join_alias_.size());
-      absl::StrAppend(&joins_, " LEFT JOIN ", TableName(next->name), " AS ", it->second, " ON ",
-                      it->second, ".\"id\" = ", ref.LinkId(), " AND ", ref.LinkType(), " = ",
-                      IdentifierLiteral(next->name));
+      joins_.push_back({it->second, TableName(next->name),
+                        absl::StrCat(it->second, ".\"id\" = ", ref.LinkId(), " AND ", ref.LinkType(),
+                                     " = ", IdentifierLiteral(next->name))});
     }
+    ref.via_alias = ref.alias;
+    ref.via_link = field;
     ref.alias = it->second;
     ref.owner = next;
   }
   return ref;
 }
 
-std::string FieldResolver::FromClause() const {
-  return absl::StrCat(TableName(root_.name), " AS t", joins_);
+std::string FieldResolver::FromClause(absl::string_view root_index) const {
+  std::string from = absl::StrCat(TableName(root_.name), " AS t");
+  if (!root_index.empty()) absl::StrAppend(&from, " INDEXED BY ", root_index);
+  for (const Join& join : joins_) absl::StrAppend(&from, " LEFT JOIN ", join.table, " AS ", join.alias, " ON ", join.on);
+  return from;
+}
+
+std::string FieldResolver::FromClauseDrivenBy(const std::string& alias) const {
+  std::string first;
+  std::string rest;
+  for (const Join& join : joins_) {
+    if (join.alias == alias) {
+      first = absl::StrCat(join.table, " AS ", join.alias, " CROSS JOIN ", TableName(root_.name), " AS t ON ",
+                           join.on);
+    } else {
+      absl::StrAppend(&rest, " LEFT JOIN ", join.table, " AS ", join.alias, " ON ", join.on);
+    }
+  }
+  return first.empty() ? FromClause() : absl::StrCat(first, rest);
 }
 
 }  // namespace pipebridge::core::entities

@@ -79,12 +79,16 @@ class Compiler {
  public:
   Compiler(FieldResolver& resolver, absl::Time now) : resolver_(resolver), now_(now) {}
 
-  absl::StatusOr<std::string> Group(const json& filters, bool any, const std::string& path) {
+  // `top`: the group is the request's own filters (or its top-level group),
+  // so with "all" every row must pass each of its filters.
+  absl::StatusOr<std::string> Group(const json& filters, bool any, const std::string& path,
+                                    bool top = false) {
     if (!filters.is_array()) {
       return Bad(path, absl::StrCat("expected a list of filters, got ", DescribeJson(filters)));
     }
     std::vector<std::string> parts;
     for (size_t i = 0; i < filters.size(); ++i) {
+      next_is_conjunct_ = top && !any;
       PB_ASSIGN_OR_RETURN(std::string part, One(filters[i], absl::StrCat(path, "[", i, "]")));
       parts.push_back(std::move(part));
     }
@@ -93,7 +97,7 @@ class Compiler {
     return absl::StrCat("(", absl::StrJoin(parts, any ? " OR " : " AND "), ")");
   }
 
-  absl::StatusOr<std::string> Nested(const json& group, const std::string& path) {
+  absl::StatusOr<std::string> Nested(const json& group, const std::string& path, bool top = false) {
     std::string op = "all";
     for (const auto& [key, value] : group.items()) {
       if (key == "filter_operator") {
@@ -111,18 +115,31 @@ class Compiler {
     }
     auto filters = group.find("filters");
     if (filters == group.end()) return Bad(path, "a filter group needs \"filters\"");
-    return Group(*filters, op == "any", absl::StrCat(path, ".filters"));
+    return Group(*filters, op == "any", absl::StrCat(path, ".filters"), top);
   }
 
   std::vector<sqlite::Value> TakeParams() { return std::move(params_); }
+  std::vector<Conjunct> TakeOwn() { return std::move(own_); }
+  std::vector<Conjunct> TakeLinked() { return std::move(linked_); }
+  std::optional<int64_t> project_id() const { return project_id_; }
 
  private:
+  struct Site {
+    const ColumnRef& ref;
+    Relation relation;
+    const std::string& relation_name;
+    const std::string& relation_path;
+    const std::string& path;
+  };
+
   std::string P(sqlite::Value v) {
     params_.push_back(std::move(v));
     return "?";
   }
 
   absl::StatusOr<std::string> One(const json& filter, const std::string& path) {
+    bool conjunct = next_is_conjunct_;
+    next_is_conjunct_ = false;  // Filters nested in this one are not conjuncts of the request.
     if (filter.is_object()) return Nested(filter, path);
     if (!filter.is_array()) {
       return Bad(path, absl::StrCat("expected a filter [field, relation, value] or "
@@ -147,8 +164,15 @@ class Compiler {
     std::vector<Operand> operands;
     for (size_t i = 2; i < filter.size(); ++i) operands.push_back({&filter[i], absl::StrCat(path, "[", i, "]")});
     Site site{ref, *relation, relation_name, relation_path, path};
-    if (!ref.json_keys.empty()) return JsonKeyCondition(site, operands);
-    switch (ref.field->type) {
+    size_t first_param = params_.size();
+    absl::StatusOr<std::string> sql = Leaf(site, operands);
+    if (sql.ok() && conjunct) NoteConjunct(site, operands, *sql, first_param);
+    return sql;
+  }
+
+  absl::StatusOr<std::string> Leaf(const Site& site, const std::vector<Operand>& operands) {
+    if (!site.ref.json_keys.empty()) return JsonKeyCondition(site, operands);
+    switch (site.ref.field->type) {
       case FieldType::kEntity:
         return EntityCondition(site, operands);
       case FieldType::kMultiEntity:
@@ -160,13 +184,32 @@ class Compiler {
     }
   }
 
-  struct Site {
-    const ColumnRef& ref;
-    Relation relation;
-    const std::string& relation_name;
-    const std::string& relation_path;
-    const std::string& path;
-  };
+  // Records what join_order.h needs about a filter every row must pass.
+  void NoteConjunct(const Site& s, const std::vector<Operand>& ops, const std::string& sql, size_t first_param) {
+    const ColumnRef& ref = s.ref;
+    if (!ref.json_keys.empty() || (ref.dotted && ref.via_alias != "t")) return;
+    bool entity = ref.field->type == FieldType::kEntity;
+    // An in-list of links is compared as row values, which no index search answers.
+    if (s.relation != Relation::kIs && (s.relation != Relation::kIn || entity)) return;
+    // A null operand also matches rows with no link at all.
+    for (const Operand& op : s.relation == Relation::kIn ? Spread(ops) : ops) {
+      if (op.value->is_null()) return;
+    }
+    if (ref.field->name != "id" && !HasLeadingIndex(*ref.owner, *ref.field)) return;
+    Conjunct conjunct{ref.alias, ref.owner, ref.field, ref.dotted ? ref.via_link : nullptr, sql,
+                      std::vector<sqlite::Value>(params_.begin() + static_cast<std::ptrdiff_t>(first_param),
+                                                 params_.end())};
+    if (ref.dotted) {
+      linked_.push_back(std::move(conjunct));
+      return;
+    }
+    // EntityCondition binds the link's id first.
+    if (entity && s.relation == Relation::kIs && ref.field == ProjectLink(*ref.owner) &&
+        std::holds_alternative<int64_t>(conjunct.params[0])) {
+      project_id_ = std::get<int64_t>(conjunct.params[0]);
+    }
+    own_.push_back(std::move(conjunct));
+  }
 
   absl::Status NotApplicable(const Site& s) {
     return Bad(s.relation_path, absl::StrCat("relation \"", s.relation_name, "\" does not apply to ",
@@ -576,6 +619,10 @@ class Compiler {
   FieldResolver& resolver_;
   absl::Time now_;
   std::vector<sqlite::Value> params_;
+  bool next_is_conjunct_ = false;  // The next filter One() compiles is a top-level "all" filter.
+  std::vector<Conjunct> own_;
+  std::vector<Conjunct> linked_;
+  std::optional<int64_t> project_id_;
 };
 
 }  // namespace
@@ -588,14 +635,15 @@ absl::StatusOr<SqlCondition> CompileFilters(FieldResolver& resolver, const json&
   if (filters.is_null()) {
     sql = "1";
   } else if (filters.is_object()) {
-    PB_ASSIGN_OR_RETURN(sql, compiler.Nested(filters, path));
+    PB_ASSIGN_OR_RETURN(sql, compiler.Nested(filters, path, /*top=*/true));
   } else {
     if (!filter_operator.empty() && filter_operator != "all" && filter_operator != "any") {
       return Bad("filter_operator", absl::StrCat("expected \"any\" or \"all\", got \"", filter_operator, "\""));
     }
-    PB_ASSIGN_OR_RETURN(sql, compiler.Group(filters, filter_operator == "any", path));
+    PB_ASSIGN_OR_RETURN(sql, compiler.Group(filters, filter_operator == "any", path, /*top=*/true));
   }
-  return SqlCondition{std::move(sql), compiler.TakeParams()};
+  return SqlCondition{std::move(sql), compiler.TakeParams(), compiler.TakeOwn(), compiler.TakeLinked(),
+                      compiler.project_id()};
 }
 
 }  // namespace pipebridge::core::entities

@@ -19,6 +19,7 @@
 // like ShotGrid's; is/in on text are exact.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,9 +32,29 @@
 
 namespace pipebridge::core::entities {
 
+// A filter every found row must pass (a top-level one joined by "all"),
+// compared by is (not null) or in (without null) on a field that an index
+// search answers: one of the found type's own fields (["code", "is", "sh010"])
+// or a field of a record one link away (["sg_sequence.Sequence.code", "is",
+// "sq7"]). join_order.h chooses the table a Find reads first from these. Such
+// a filter never matches a row whose link is empty, so an inner join from the
+// linked table finds the same rows as the LEFT JOIN.
+struct Conjunct {
+  std::string alias;                        // "t", or the linked record's join ("j1")
+  const EntityTypeSchema* owner = nullptr;  // Shot, or the linked type (Sequence)
+  const FieldSchema* field = nullptr;       // code
+  const FieldSchema* link = nullptr;        // Linked only: the root's link followed (sg_sequence)
+  std::string sql;                          // The condition; refers to `alias` only
+  std::vector<sqlite::Value> params;
+};
+
 struct SqlCondition {
   std::string sql;  // "1" when there is no condition
   std::vector<sqlite::Value> params;
+  std::vector<Conjunct> own;
+  std::vector<Conjunct> linked;
+  // The project id a top-level ["project", "is", link] filter names.
+  std::optional<int64_t> project_id;
 };
 
 // `filters` is a list or a {"filter_operator","filters"} object;

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "bridge/core/entities/field_resolver.h"
 #include "bridge/core/entities/filter_compiler.h"
+#include "bridge/core/entities/join_order.h"
 #include "bridge/core/entities/record_reader.h"
 #include "bridge/core/status_macros.h"
 
@@ -31,10 +32,18 @@ std::string RetiredCondition(RetiredMode mode) {
   return "t.retired = 0";
 }
 
-absl::StatusOr<std::vector<json>> RunFind(sqlite::Connection& c, const Schema& schema,
-                                          const FindRequest& request, const FindOptions& options) {
+namespace {
+
+struct FindSql {
+  std::string text;
+  std::vector<sqlite::Value> params;  // LIMIT and OFFSET included
+};
+
+// The SELECT for `request`; `reader` gets the requested fields.
+absl::StatusOr<FindSql> BuildFind(sqlite::Connection& c, const EntityTypeSchema& type, FieldResolver& resolver,
+                                  RecordReader& reader, const FindRequest& request,
+                                  const FindOptions& options) {
   const std::string& prefix = options.path_prefix;
-  PB_ASSIGN_OR_RETURN(const EntityTypeSchema* type, LookupType(schema, request.entity_type, prefix));
   if (request.limit < 0) {
     return absl::InvalidArgumentError(absl::StrCat(prefix, "limit: must not be negative"));
   }
@@ -47,8 +56,6 @@ absl::StatusOr<std::vector<json>> RunFind(sqlite::Connection& c, const Schema& s
   if (request.limit > 0 && request.page - 1 > std::numeric_limits<int64_t>::max() / request.limit) {
     return absl::InvalidArgumentError(absl::StrCat(prefix, "page: too large"));
   }
-  FieldResolver resolver(schema, *type);
-  RecordReader reader(resolver);
   PB_RETURN_IF_ERROR(reader.AddFields(request.fields, absl::StrCat(prefix, options.fields_path)));
   PB_ASSIGN_OR_RETURN(SqlCondition where,
                       CompileFilters(resolver, request.filters, request.filter_operator,
@@ -83,20 +90,38 @@ absl::StatusOr<std::vector<json>> RunFind(sqlite::Connection& c, const Schema& s
         absl::StrAppend(&order, ref.Scalar(), direction, ", ");
     }
   }
-  std::string sql = absl::StrCat("SELECT ", reader.SelectList(), " FROM ", resolver.FromClause(),
-                                 " WHERE ");
-  std::string retired = RetiredCondition(request.retired);
-  if (!retired.empty()) absl::StrAppend(&sql, retired, " AND ");
-  absl::StrAppend(&sql, where.sql, " ORDER BY ", order, "t.\"id\" ASC");
-  if (request.limit > 0) absl::StrAppend(&sql, " LIMIT ? OFFSET ?");
-
-  PB_ASSIGN_OR_RETURN(sqlite::Statement stmt, c.Prepare(sql));
-  stmt.BindAll(where.params);
-  if (request.limit > 0) {
-    int next = static_cast<int>(where.params.size()) + 1;
-    stmt.BindInt(next, request.limit);
-    stmt.BindInt(next + 1, (request.page - 1) * request.limit);
+  // Only a filter on a linked record makes SQLite's choice a gamble (join_order.h).
+  JoinOrder join_order;
+  if (!where.linked.empty()) {
+    PB_ASSIGN_OR_RETURN(join_order, ChooseJoinOrder(c, type, where));
   }
+  FindSql sql;
+  sql.text = absl::StrCat("SELECT ", reader.SelectList(), " FROM ",
+                          join_order.driving_join.empty() ? resolver.FromClause(join_order.root_index)
+                                                          : resolver.FromClauseDrivenBy(join_order.driving_join),
+                          " WHERE ");
+  std::string retired = RetiredCondition(request.retired);
+  if (!retired.empty()) absl::StrAppend(&sql.text, retired, " AND ");
+  absl::StrAppend(&sql.text, where.sql, " ORDER BY ", order, "t.\"id\" ASC");
+  sql.params = std::move(where.params);
+  if (request.limit > 0) {
+    absl::StrAppend(&sql.text, " LIMIT ? OFFSET ?");
+    sql.params.emplace_back(request.limit);
+    sql.params.emplace_back((request.page - 1) * request.limit);
+  }
+  return sql;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<json>> RunFind(sqlite::Connection& c, const Schema& schema,
+                                          const FindRequest& request, const FindOptions& options) {
+  PB_ASSIGN_OR_RETURN(const EntityTypeSchema* type, LookupType(schema, request.entity_type, options.path_prefix));
+  FieldResolver resolver(schema, *type);
+  RecordReader reader(resolver);
+  PB_ASSIGN_OR_RETURN(FindSql sql, BuildFind(c, *type, resolver, reader, request, options));
+  PB_ASSIGN_OR_RETURN(sqlite::Statement stmt, c.Prepare(sql.text));
+  stmt.BindAll(sql.params);
   std::vector<json> records;
   while (true) {
     PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -106,6 +131,23 @@ absl::StatusOr<std::vector<json>> RunFind(sqlite::Connection& c, const Schema& s
   stmt = sqlite::Statement();
   PB_RETURN_IF_ERROR(reader.Complete(c, records, options.with_names));
   return records;
+}
+
+absl::StatusOr<std::vector<std::string>> ExplainFind(sqlite::Connection& c, const Schema& schema,
+                                                     const FindRequest& request, const FindOptions& options) {
+  PB_ASSIGN_OR_RETURN(const EntityTypeSchema* type, LookupType(schema, request.entity_type, options.path_prefix));
+  FieldResolver resolver(schema, *type);
+  RecordReader reader(resolver);
+  PB_ASSIGN_OR_RETURN(FindSql sql, BuildFind(c, *type, resolver, reader, request, options));
+  PB_ASSIGN_OR_RETURN(sqlite::Statement stmt, c.Prepare(absl::StrCat("EXPLAIN QUERY PLAN ", sql.text)));
+  stmt.BindAll(sql.params);
+  std::vector<std::string> plan;
+  while (true) {
+    PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    plan.emplace_back(stmt.Text(3));  // id, parent, notused, detail
+  }
+  return plan;
 }
 
 }  // namespace pipebridge::core::entities

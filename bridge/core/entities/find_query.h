@@ -1,6 +1,8 @@
 // Find: one SELECT with joins for dotted fields, compiled filters, order and
-// paging, then RecordReader completion. Runs on whatever connection it is
-// given (a pooled reader, or the writer inside a transaction).
+// paging, then RecordReader completion. With a filter on a linked record,
+// small index-only counts first choose the table it reads first
+// (join_order.h). Runs on whatever connection it is given (a pooled reader,
+// or the writer inside a transaction).
 #pragma once
 
 #include <string>
@@ -33,5 +35,12 @@ absl::StatusOr<std::vector<nlohmann::json>> RunFind(sqlite::Connection& connecti
                                                     const Schema& schema,
                                                     const FindRequest& request,
                                                     const FindOptions& options);
+
+// SQLite's plan for the SELECT that RunFind would run, one EXPLAIN QUERY PLAN
+// line ("SEARCH t USING INDEX ...") per entry, for tests and diagnostics.
+absl::StatusOr<std::vector<std::string>> ExplainFind(sqlite::Connection& connection,
+                                                     const Schema& schema,
+                                                     const FindRequest& request,
+                                                     const FindOptions& options);
 
 }  // namespace pipebridge::core::entities

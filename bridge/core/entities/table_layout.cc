@@ -47,6 +47,26 @@ std::string LinkTypeColumn(const FieldSchema& field) { return absl::StrCat("\"lt
 std::string LinkIdColumn(const FieldSchema& field) { return absl::StrCat("\"li_", field.name, "\""); }
 std::string IdentifierLiteral(absl::string_view name) { return absl::StrCat("'", name, "'"); }
 
+const FieldSchema* ProjectLink(const EntityTypeSchema& type) {
+  const FieldSchema* project = type.FindField("project");
+  return project != nullptr && project->type == FieldType::kEntity ? project : nullptr;
+}
+
+bool HasLeadingIndex(const EntityTypeSchema& type, const FieldSchema& field) {
+  if (field.name == "id" || field.type == FieldType::kMultiEntity) return false;
+  if (field.type == FieldType::kEntity) return true;
+  return field.indexed || field.type == FieldType::kList || field.name == type.name_field;
+}
+
+std::string LeadingIndex(const EntityTypeSchema& type, const FieldSchema& field) {
+  if (!HasLeadingIndex(type, field)) return "";
+  const FieldSchema* project = ProjectLink(type);
+  if (field.type == FieldType::kEntity && project != nullptr && project != &field) {
+    return IndexName(type.name, absl::StrCat(field.name, "_then_project"));
+  }
+  return IndexName(type.name, field.name);
+}
+
 absl::Status MigrateSchema(sqlite::Connection& c, const Schema& schema) {
   PB_RETURN_IF_ERROR(c.Execute(
       "CREATE TABLE IF NOT EXISTS pb_fields("
@@ -98,9 +118,24 @@ absl::Status MigrateSchema(sqlite::Connection& c, const Schema& schema) {
                                                     " ADD COLUMN ", LinkIdColumn(field), " INTEGER")));
         }
         // Links are filtered by (id, type): the id is the selective part.
+        const FieldSchema* project = ProjectLink(type);
+        if (project == nullptr || project == &field) {
+          PB_RETURN_IF_ERROR(c.Execute(absl::StrCat(
+              "CREATE INDEX IF NOT EXISTS ", LeadingIndex(type, field), " ON ",
+              TableName(type.name), "(", LinkIdColumn(field), ", ", LinkTypeColumn(field), ")")));
+          continue;
+        }
+        // The project last: a Find that drives from the linked table
+        // (join_order.h: Shots of the Sequences coded "sq7", in project P)
+        // seeks (sequence, 'Sequence', P) and reads only that project's rows,
+        // where codes repeat across projects. Its first two columns serve
+        // every (id, type) lookup, so it replaces the (id, type) index that
+        // stores created by earlier builds have.
         PB_RETURN_IF_ERROR(c.Execute(absl::StrCat(
-            "CREATE INDEX IF NOT EXISTS ", IndexName(type.name, field.name), " ON ",
-            TableName(type.name), "(", LinkIdColumn(field), ", ", LinkTypeColumn(field), ")")));
+            "CREATE INDEX IF NOT EXISTS ", LeadingIndex(type, field),
+            " ON ", TableName(type.name), "(", LinkIdColumn(field), ", ", LinkTypeColumn(field), ", ",
+            LinkIdColumn(*project), ");",
+            "DROP INDEX IF EXISTS ", IndexName(type.name, field.name))));
         continue;
       }
       if (columns.count(absl::StrCat("f_", field.name)) == 0) {
@@ -108,16 +143,15 @@ absl::Status MigrateSchema(sqlite::Connection& c, const Schema& schema) {
                                                   " ADD COLUMN ", ScalarColumn(field), " ",
                                                   SqlType(field))));
       }
-      if (field.indexed || field.type == FieldType::kList || field.name == type.name_field) {
-        PB_RETURN_IF_ERROR(c.Execute(absl::StrCat("CREATE INDEX IF NOT EXISTS ",
-                                                  IndexName(type.name, field.name), " ON ",
+      std::string index = LeadingIndex(type, field);
+      if (!index.empty()) {
+        PB_RETURN_IF_ERROR(c.Execute(absl::StrCat("CREATE INDEX IF NOT EXISTS ", index, " ON ",
                                                   TableName(type.name), "(", ScalarColumn(field), ")")));
         // The most common ShotGrid query is "in this project, with this
         // status / ordered by name": a (project, field) index answers it
         // without visiting every record of the project.
-        const FieldSchema* project = type.FindField("project");
-        if (project != nullptr && project->type == FieldType::kEntity &&
-            (field.type == FieldType::kList || field.name == type.name_field)) {
+        const FieldSchema* project = ProjectLink(type);
+        if (project != nullptr && (field.type == FieldType::kList || field.name == type.name_field)) {
           PB_RETURN_IF_ERROR(c.Execute(absl::StrCat(
               "CREATE INDEX IF NOT EXISTS ", IndexName(type.name, absl::StrCat("project_", field.name)),
               " ON ", TableName(type.name), "(", LinkIdColumn(*project), ", ", ScalarColumn(field), ")")));

@@ -26,6 +26,17 @@ std::string LinkIdColumn(const FieldSchema& field);      // "li_entity"
 // passed IsValidTypeName/IsValidFieldName.
 std::string IdentifierLiteral(absl::string_view name);
 
+// The type's link to its project ("project", an entity field), or null. Types
+// with one get indexes that lead with or end in the project (MigrateSchema).
+const FieldSchema* ProjectLink(const EntityTypeSchema& type);
+
+// The index MigrateSchema gives `field` of `type` whose first column is the
+// field's value (its link id for entity fields), quoted ("x_Shot_code"), or
+// "" when it has none. The id has none: it is the table's rowid.
+std::string LeadingIndex(const EntityTypeSchema& type, const FieldSchema& field);
+// !LeadingIndex(type, field).empty(), without building the name.
+bool HasLeadingIndex(const EntityTypeSchema& type, const FieldSchema& field);
+
 // Creates missing tables, adds missing columns (ALTER TABLE ... ADD COLUMN),
 // creates indexes. Runs inside the caller's write transaction. Errors:
 // FAILED_PRECONDITION when a stored field's data type differs from `schema`.
