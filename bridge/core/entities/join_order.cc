@@ -14,11 +14,12 @@ absl::StatusOr<int64_t> Count(sqlite::Connection& c, const std::string& sql, con
   return row ? stmt.Int(0) : 0;
 }
 
-// Rows of `root` matching an own conjunct, counted up to kFewRows + 1.
-absl::StatusOr<int64_t> CountOwn(sqlite::Connection& c, const EntityTypeSchema& root, const Conjunct& own) {
+// Rows of `root` matching an own conjunct, counted up to `limit`.
+absl::StatusOr<int64_t> CountOwn(sqlite::Connection& c, const EntityTypeSchema& root, const Conjunct& own,
+                                 int64_t limit) {
   return Count(c,
                absl::StrCat("SELECT count(*) FROM (SELECT 1 FROM ", TableName(root.name), " AS t WHERE ", own.sql,
-                            " LIMIT ", kFewRows + 1, ")"),
+                            " LIMIT ", limit, ")"),
                own.params);
 }
 
@@ -54,13 +55,20 @@ absl::StatusOr<int64_t> CountLinked(sqlite::Connection& c, const EntityTypeSchem
 absl::StatusOr<JoinOrder> ChooseJoinOrder(sqlite::Connection& c, const EntityTypeSchema& root,
                                           const SqlCondition& where) {
   JoinOrder order;
+  // Each count stops at the fewest rows found so far, and the project's
+  // filter, which matches every record of its project, is counted last: after
+  // ["code", "is", X] has matched one row it reads one index entry, not 65.
+  const FieldSchema* project = ProjectLink(root);
   const Conjunct* fewest_own = nullptr;
   int64_t fewest_own_rows = kFewRows + 1;
-  for (const Conjunct& own : where.own) {
-    PB_ASSIGN_OR_RETURN(int64_t rows, CountOwn(c, root, own));
-    if (rows < fewest_own_rows) {
-      fewest_own = &own;
-      fewest_own_rows = rows;
+  for (bool project_pass : {false, true}) {
+    for (const Conjunct& own : where.own) {
+      if ((own.field == project) != project_pass) continue;
+      PB_ASSIGN_OR_RETURN(int64_t rows, CountOwn(c, root, own, fewest_own_rows));
+      if (rows < fewest_own_rows) {
+        fewest_own = &own;
+        fewest_own_rows = rows;
+      }
     }
   }
   if (fewest_own != nullptr) {

@@ -20,7 +20,8 @@
 //    one): read that table first (the fewest rows wins).
 // 3. Else SQLite's own choice, as before.
 // Either forced plan reads at most that many rows whatever the other filters.
-// The counts read at most kFewRows + 1 index entries per own filter, and
+// The counts read at most kFewRows + 1 index entries per own filter (fewer
+// once one has matched fewer rows: each stops at the fewest so far), and
 // kFewRows + 1 + kMaxDrivenRows + 1 per linked one.
 #pragma once
 
