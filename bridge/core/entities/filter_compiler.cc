@@ -529,18 +529,7 @@ class Compiler {
         PB_ASSIGN_OR_RETURN(Link link, ParseLink(*ops[0].value, resolver_.schema(), s.ref.field, ops[0].path));
         P(link.id);
         P(link.type);
-        if (is) {
-          // The project link's index is (id, type), and every record of a
-          // project has the same type there: without statistics SQLite still
-          // counts the type as a second equality, rates that index like the
-          // (project, code) and (project, status) ones and may read the whole
-          // project. Unary + keeps the check but not as an index term
-          // (sqlite.org/optoverview.html, "Disqualifying WHERE clause terms
-          // using unary-+"). Other links keep it: their (id, type, project)
-          // index needs the type term to reach the project column.
-          bool project = s.ref.field == ProjectLink(*s.ref.owner);
-          return absl::StrCat("(", id_col, " = ? AND ", project ? "+" : "", type_col, " = ?)");
-        }
+        if (is) return absl::StrCat("(", id_col, " = ? AND ", type_col, " = ?)");
         return absl::StrCat("NOT (", id_col, " IS ? AND ", type_col, " IS ?)");
       }
       case Relation::kIn:

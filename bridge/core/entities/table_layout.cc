@@ -30,6 +30,14 @@ absl::StatusOr<std::set<std::string>> ExistingColumns(sqlite::Connection& c, abs
   return out;
 }
 
+// Columns of the index `name` (unquoted); 0 when there is none.
+absl::StatusOr<int64_t> IndexColumnCount(sqlite::Connection& c, absl::string_view name) {
+  PB_ASSIGN_OR_RETURN(sqlite::Statement stmt,
+                      c.Prepare(absl::StrCat("SELECT count(*) FROM pragma_index_info(", IdentifierLiteral(name), ")")));
+  PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? stmt.Int(0) : 0;
+}
+
 std::string IndexName(absl::string_view type, absl::string_view field) {
   return absl::StrCat("\"x_", type, "_", field, "\"");
 }
@@ -149,12 +157,20 @@ absl::Status MigrateSchema(sqlite::Connection& c, const Schema& schema) {
                                                   TableName(type.name), "(", ScalarColumn(field), ")")));
         // The most common ShotGrid query is "in this project, with this
         // status / ordered by name": a (project, field) index answers it
-        // without visiting every record of the project.
+        // without visiting every record of the project. It holds the
+        // project's type too, which every project filter compares: without
+        // statistics SQLite rates indexes by their equalities, and with
+        // (project id, field) it rated the (project id, project type) index
+        // alike and could read the whole project for one code. Stores of
+        // earlier builds have the two-column index: replaced.
         const FieldSchema* project = ProjectLink(type);
         if (project != nullptr && (field.type == FieldType::kList || field.name == type.name_field)) {
+          std::string name = absl::StrCat("project_", field.name);
+          PB_ASSIGN_OR_RETURN(int64_t indexed, IndexColumnCount(c, absl::StrCat("x_", type.name, "_", name)));
           PB_RETURN_IF_ERROR(c.Execute(absl::StrCat(
-              "CREATE INDEX IF NOT EXISTS ", IndexName(type.name, absl::StrCat("project_", field.name)),
-              " ON ", TableName(type.name), "(", LinkIdColumn(*project), ", ", ScalarColumn(field), ")")));
+              indexed == 2 ? absl::StrCat("DROP INDEX ", IndexName(type.name, name), ";") : "",
+              "CREATE INDEX IF NOT EXISTS ", IndexName(type.name, name), " ON ", TableName(type.name), "(",
+              LinkIdColumn(*project), ", ", LinkTypeColumn(*project), ", ", ScalarColumn(field), ")")));
         }
       }
     }
