@@ -1,10 +1,7 @@
 // Transaction::AfterCommit as run by Database::Write: only after a successful
 // COMMIT, in commit order, outside the write lock.
-#include <stdlib.h>
-
 #include <atomic>
 #include <chrono>
-#include <filesystem>
 #include <future>
 #include <mutex>
 #include <string>
@@ -14,50 +11,21 @@
 #include "bridge/core/sqlite/database.h"
 #include "bridge/core/sqlite/transaction.h"
 #include "gtest/gtest.h"
+#include "tests/core/sqlite/scratch_database.h"
 
 namespace pipebridge::core::sqlite {
 namespace {
 
-class AfterCommitTest : public ::testing::Test {
+class AfterCommitTest : public testing::ScratchDatabaseTest {
  protected:
-  void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "pb_after_commit_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    OpenOptions options;
-    options.durability = Durability::kNormal;
-    auto db = Database::Open(dir_ + "/store.db", options);
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
-    ASSERT_TRUE(db_->Write([](Transaction& txn) {
-                     return txn.connection().Execute(
-                         "CREATE TABLE t(id INTEGER PRIMARY KEY);"
-                         "CREATE TABLE parent(id INTEGER PRIMARY KEY);"
-                         "CREATE TABLE child(id INTEGER PRIMARY KEY, parent INTEGER "
-                         "REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);");
-                   }).ok());
-  }
-  void TearDown() override {
-    db_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  AfterCommitTest()
+      : ScratchDatabaseTest(
+            "CREATE TABLE t(id INTEGER PRIMARY KEY);"
+            "CREATE TABLE parent(id INTEGER PRIMARY KEY);"
+            "CREATE TABLE child(id INTEGER PRIMARY KEY, parent INTEGER "
+            "REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);") {}
 
-  int64_t CountRows() {
-    int64_t count = -1;
-    EXPECT_TRUE(db_->Read([&](Connection& c) {
-                     auto stmt = c.Prepare("SELECT COUNT(*) FROM t");
-                     if (!stmt.ok()) return stmt.status();
-                     auto row = stmt->Step();
-                     if (!row.ok()) return row.status();
-                     count = stmt->Int(0);
-                     return absl::OkStatus();
-                   }).ok());
-    return count;
-  }
-
-  std::string dir_;
-  std::unique_ptr<Database> db_;
+  int64_t CountRows() { return ReadInt("SELECT COUNT(*) FROM t"); }
 };
 
 TEST_F(AfterCommitTest, RunsAfterCommitInRegistrationOrderAndSeesTheCommittedRow) {
@@ -171,7 +139,7 @@ TEST_F(AfterCommitTest, CallbacksOfConcurrentWritersRunInCommitOrder) {
 }
 
 TEST_F(AfterCommitTest, MovedTransactionKeepsItsCallbacks) {
-  auto connection = Connection::Open(dir_ + "/store.db", {});
+  auto connection = Connection::Open(path(), {});
   ASSERT_TRUE(connection.ok()) << connection.status();
   auto txn = Transaction::Begin(**connection);
   ASSERT_TRUE(txn.ok());

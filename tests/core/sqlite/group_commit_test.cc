@@ -2,11 +2,8 @@
 // including when a request's apply throws.
 #include "bridge/core/sqlite/group_commit.h"
 
-#include <stdlib.h>
-
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <future>
 #include <memory>
 #include <stdexcept>
@@ -17,32 +14,20 @@
 #include "bridge/core/sqlite/database.h"
 #include "bridge/core/sqlite/transaction.h"
 #include "gtest/gtest.h"
+#include "tests/core/sqlite/scratch_database.h"
 
 namespace pipebridge::core::sqlite {
 namespace {
 
 constexpr int kThrows = -1;
 
-class GroupCommitTest : public ::testing::Test {
+class GroupCommitTest : public testing::ScratchDatabaseTest {
  protected:
-  void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "pb_group_commit_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    OpenOptions options;
-    options.durability = Durability::kNormal;
-    auto db = Database::Open(dir_ + "/store.db", options);
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
-    ASSERT_TRUE(db_->Write([](Transaction& txn) {
-                     return txn.connection().Execute("CREATE TABLE t(id INTEGER PRIMARY KEY)");
-                   }).ok());
-  }
+  GroupCommitTest() : ScratchDatabaseTest("CREATE TABLE t(id INTEGER PRIMARY KEY)") {}
+
   void TearDown() override {
     queue_.reset();
-    db_.reset();
-    std::filesystem::remove_all(dir_);
+    ScratchDatabaseTest::TearDown();
   }
 
   // Inserts the request's id and returns it; kThrows throws after inserting, so a rollback is
@@ -87,8 +72,6 @@ class GroupCommitTest : public ::testing::Test {
     return rows;
   }
 
-  std::string dir_;
-  std::unique_ptr<Database> db_;
   std::unique_ptr<GroupCommit<int, int>> queue_;
 };
 
