@@ -90,9 +90,11 @@ absl::StatusOr<FindSql> BuildFind(sqlite::Connection& c, const EntityTypeSchema&
         absl::StrAppend(&order, ref.Scalar(), direction, ", ");
     }
   }
-  // Only a filter on a linked record makes SQLite's choice a gamble (join_order.h).
+  // SQLite's choice is a gamble with a filter on a linked record, or with two filters an
+  // index could each answer: without statistics it rates every equality alike and an
+  // `in` list as ~25 values (join_order.h).
   JoinOrder join_order;
-  if (!where.linked.empty()) {
+  if (!where.linked.empty() || where.own.size() >= 2) {
     PB_ASSIGN_OR_RETURN(join_order, ChooseJoinOrder(c, type, where));
   }
   FindSql sql;

@@ -73,7 +73,13 @@ absl::StatusOr<JoinOrder> ChooseJoinOrder(sqlite::Connection& c, const EntityTyp
   }
   if (fewest_own != nullptr) {
     // The id is the rowid, which SQLite always searches by for "id = ?".
-    if (fewest_own->field->name != "id") order.root_index = LeadingIndex(root, *fewest_own->field);
+    // With the project filtered too, its (project, field) index seeks both.
+    std::string project_index = ProjectFieldIndex(root, *fewest_own->field);
+    if (where.project_id.has_value() && !project_index.empty()) {
+      order.root_index = project_index;
+    } else if (fewest_own->field->name != "id") {
+      order.root_index = LeadingIndex(root, *fewest_own->field);
+    }
     return order;
   }
   int64_t fewest = kMaxDrivenRows + 1;

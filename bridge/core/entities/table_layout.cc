@@ -75,6 +75,12 @@ std::string LeadingIndex(const EntityTypeSchema& type, const FieldSchema& field)
   return IndexName(type.name, field.name);
 }
 
+std::string ProjectFieldIndex(const EntityTypeSchema& type, const FieldSchema& field) {
+  if (ProjectLink(type) == nullptr) return "";
+  if (field.type != FieldType::kList && field.name != type.name_field) return "";
+  return IndexName(type.name, absl::StrCat("project_", field.name));
+}
+
 absl::Status MigrateSchema(sqlite::Connection& c, const Schema& schema) {
   PB_RETURN_IF_ERROR(c.Execute(
       "CREATE TABLE IF NOT EXISTS pb_fields("
@@ -163,14 +169,14 @@ absl::Status MigrateSchema(sqlite::Connection& c, const Schema& schema) {
         // (project id, field) it rated the (project id, project type) index
         // alike and could read the whole project for one code. Stores of
         // earlier builds have the two-column index: replaced.
-        const FieldSchema* project = ProjectLink(type);
-        if (project != nullptr && (field.type == FieldType::kList || field.name == type.name_field)) {
-          std::string name = absl::StrCat("project_", field.name);
-          PB_ASSIGN_OR_RETURN(int64_t indexed, IndexColumnCount(c, absl::StrCat("x_", type.name, "_", name)));
+        std::string project_index = ProjectFieldIndex(type, field);
+        if (!project_index.empty()) {
+          const FieldSchema& project = *ProjectLink(type);
+          PB_ASSIGN_OR_RETURN(int64_t indexed, IndexColumnCount(c, absl::StrCat("x_", type.name, "_project_", field.name)));
           PB_RETURN_IF_ERROR(c.Execute(absl::StrCat(
-              indexed == 2 ? absl::StrCat("DROP INDEX ", IndexName(type.name, name), ";") : "",
-              "CREATE INDEX IF NOT EXISTS ", IndexName(type.name, name), " ON ", TableName(type.name), "(",
-              LinkIdColumn(*project), ", ", LinkTypeColumn(*project), ", ", ScalarColumn(field), ")")));
+              indexed == 2 ? absl::StrCat("DROP INDEX ", project_index, ";") : "",
+              "CREATE INDEX IF NOT EXISTS ", project_index, " ON ", TableName(type.name), "(",
+              LinkIdColumn(project), ", ", LinkTypeColumn(project), ", ", ScalarColumn(field), ")")));
         }
       }
     }

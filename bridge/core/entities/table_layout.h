@@ -36,6 +36,9 @@ const FieldSchema* ProjectLink(const EntityTypeSchema& type);
 std::string LeadingIndex(const EntityTypeSchema& type, const FieldSchema& field);
 // !LeadingIndex(type, field).empty(), without building the name.
 bool HasLeadingIndex(const EntityTypeSchema& type, const FieldSchema& field);
+// The (project id, project type, field) index MigrateSchema gives a list field or
+// the name field of a type with a project, quoted ("x_Shot_project_code"), or "".
+std::string ProjectFieldIndex(const EntityTypeSchema& type, const FieldSchema& field);
 
 // Creates missing tables, adds missing columns (ALTER TABLE ... ADD COLUMN),
 // creates indexes. Runs inside the caller's write transaction. Errors:

@@ -113,6 +113,16 @@ TEST_F(FindPlanTest, ProjectAndAnInListAreAnIndexSearch) {
   EXPECT_EQ(FindIds("Shot", filters), (std::vector<int64_t>{shots[0][2], shots[0][4]}));
 }
 
+TEST_F(FindPlanTest, ProjectAndAFewCodesSeekTheProjectCodeIndex) {
+  // SQLite alone prices an `in` list at ~25 values and reads the whole project in id order;
+  // the bounded counts (join_order.h) see that the codes match few rows.
+  json filters = {{"project", "is", Project(1)}, {"code", "in", {"sh020", "sh040"}}};
+  std::string read = ReadOfT("Shot", filters);
+  EXPECT_TRUE(absl::StrContains(read, "INDEX x_Shot_project_code ")) << read;
+  EXPECT_TRUE(absl::StrContains(read, "f_code=?")) << read;
+  EXPECT_EQ(FindIds("Shot", filters), (std::vector<int64_t>{shots[1][1], shots[1][3]}));
+}
+
 TEST_F(FindPlanTest, ALinkToSeveralTypesComparesTheType) {
   // Shot 1 and Asset 1: the same id in two tables.
   int64_t asset = Create("Asset", {{"code", "hero"}, {"project", Project(0)}})["id"];
