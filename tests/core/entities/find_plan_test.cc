@@ -123,6 +123,34 @@ TEST_F(FindPlanTest, ProjectAndAFewCodesSeekTheProjectCodeIndex) {
   EXPECT_EQ(FindIds("Shot", filters), (std::vector<int64_t>{shots[1][1], shots[1][3]}));
 }
 
+TEST_F(FindPlanTest, AnEntitysTasksOfAStepSeekTheEntity) {
+  // SQLite alone rates (entity, type, project) and (step, type, project) alike and reads by
+  // the step: every task of the step in the whole project. The counts see the entity's few.
+  int64_t anim = Create("Step", {{"code", "Animation"}})["id"];
+  int64_t wanted = 0;
+  for (int i = 0; i < 70; ++i) {
+    int64_t shot = shots[0][i % 5];
+    int64_t task = Create("Task", {{"content", absl::StrCat("anim", i)},
+                                   {"project", Project(0)},
+                                   {"entity", Link("Shot", shot)},
+                                   {"step", Link("Step", anim)}})["id"];
+    if (i == 0) wanted = task;
+  }
+  json filters = {{"entity", "is", Link("Shot", shots[0][0])},
+                  {"step", "is", Link("Step", anim)},
+                  {"content", "is", "anim0"}};
+  std::string read = ReadOfT("Task", filters);
+  EXPECT_TRUE(absl::StrContains(read, "INDEX x_Task_content ") ||
+              absl::StrContains(read, "INDEX x_Task_entity_then_project "))
+      << read;
+  json of_entity = {{"entity", "is", Link("Shot", shots[0][0])},
+                    {"step", "is", Link("Step", anim)}};
+  read = ReadOfT("Task", of_entity);
+  EXPECT_TRUE(absl::StrContains(read, "INDEX x_Task_entity_then_project ")) << read;
+  EXPECT_EQ(FindIds("Task", of_entity).size(), 14u);
+  EXPECT_EQ(FindIds("Task", filters), std::vector<int64_t>{wanted});
+}
+
 TEST_F(FindPlanTest, ALinkToSeveralTypesComparesTheType) {
   // Shot 1 and Asset 1: the same id in two tables.
   int64_t asset = Create("Asset", {{"code", "hero"}, {"project", Project(0)}})["id"];
