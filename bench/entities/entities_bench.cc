@@ -52,8 +52,11 @@ std::vector<int64_t> IdsOf(pb::EntityStore& store, const std::string& type) {
 // PIPEBRIDGE_BENCH_DB=<folder> reuses the bench.db that an earlier run kept
 // (PIPEBRIDGE_BENCH_KEEP_DB=1) instead of seeding: a run under callgrind then
 // measures the finds, not the seeding. Open still migrates it to this build.
+// The dataset once a benchmark asked for it, else null (main() must not seed it to delete it).
+Dataset* seeded_dataset = nullptr;
+
 Dataset& Shots100k() {
-  static Dataset* data = [] {
+  static Dataset* data = seeded_dataset = [] {
     auto* d = new Dataset;
     const char* reuse = std::getenv("PIPEBRIDGE_BENCH_DB");
     d->dir = reuse != nullptr ? std::string(reuse) : TempDir();
@@ -348,11 +351,12 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   // PIPEBRIDGE_BENCH_KEEP_DB=1 keeps the 100k-shot database for EXPLAIN QUERY PLAN.
+  if (seeded_dataset == nullptr) return 0;
   const char* keep = std::getenv("PIPEBRIDGE_BENCH_KEEP_DB");
   if (keep != nullptr && std::string(keep) == "1") {
-    std::printf("kept %s/bench.db\n", Shots100k().dir.c_str());
+    std::printf("kept %s/bench.db\n", seeded_dataset->dir.c_str());
   } else if (std::getenv("PIPEBRIDGE_BENCH_DB") == nullptr) {
-    std::filesystem::remove_all(Shots100k().dir);
+    std::filesystem::remove_all(seeded_dataset->dir);
   }
   return 0;
 }
