@@ -6,7 +6,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "bridge/core/entities/find_query.h"
 #include "tests/core/entities/test_store.h"
 
 namespace pipebridge::core::entities::testing {
@@ -38,15 +37,7 @@ class FindPlanTest : public StoreTest {
     request.entity_type = type;
     request.filters = std::move(filters);
     request.limit = limit;
-    FindOptions options;
-    options.now = FixedNow();
-    std::vector<std::string> plan;
-    absl::Status status = store_->database().Read([&](sqlite::Connection& c) -> absl::Status {
-      PB_ASSIGN_OR_RETURN(plan, ExplainFind(c, store_->schema(), request, options));
-      return absl::OkStatus();
-    });
-    EXPECT_TRUE(status.ok()) << status;
-    return plan;
+    return FindPlan(request);
   }
 
   // The plan's line that reads the found type's table (alias t).
@@ -180,19 +171,7 @@ TEST_F(FindPlanTest, OpeningAStoreOfAnEarlierBuildWidensItsProjectIndexes) {
                   })
                   .ok());
   auto columns = [&] {
-    std::vector<std::string> names;
-    absl::Status status = store_->database().Read([&](sqlite::Connection& c) -> absl::Status {
-      PB_ASSIGN_OR_RETURN(sqlite::Statement stmt,
-                          c.Prepare("SELECT name FROM pragma_index_info('x_Shot_project_code') ORDER BY seqno"));
-      while (true) {
-        PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
-        if (!row) break;
-        names.emplace_back(stmt.Text(0));
-      }
-      return absl::OkStatus();
-    });
-    EXPECT_TRUE(status.ok()) << status;
-    return names;
+    return QueryTexts("SELECT name FROM pragma_index_info('x_Shot_project_code') ORDER BY seqno");
   };
   EXPECT_EQ(columns(), (std::vector<std::string>{"li_project", "f_code"}));
   OpenStore();

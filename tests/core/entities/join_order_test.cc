@@ -8,7 +8,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "bridge/core/entities/find_query.h"
 #include "bridge/core/entities/join_order.h"
 #include "tests/core/entities/test_store.h"
 
@@ -75,15 +74,7 @@ class JoinOrderTest : public StoreTest {
     request.entity_type = "Shot";
     request.filters = std::move(filters);
     request.fields = {"code", "sg_sequence.Sequence.code"};
-    FindOptions options;
-    options.now = FixedNow();
-    std::vector<std::string> plan;
-    absl::Status status = store_->database().Read([&](sqlite::Connection& c) -> absl::Status {
-      PB_ASSIGN_OR_RETURN(plan, ExplainFind(c, store_->schema(), request, options));
-      return absl::OkStatus();
-    });
-    EXPECT_TRUE(status.ok()) << status;
-    return plan;
+    return FindPlan(request);
   }
 
   // The plan's lines that read a table (SEARCH or SCAN), in the order read.
@@ -241,20 +232,9 @@ TEST_F(JoinOrderTest, OpeningAStoreOfAnEarlierBuildReplacesItsLinkIndex) {
                   })
                   .ok());
   auto indexes = [&] {
-    std::vector<std::string> names;
-    absl::Status status = store_->database().Read([&](sqlite::Connection& c) -> absl::Status {
-      PB_ASSIGN_OR_RETURN(sqlite::Statement stmt,
-                          c.Prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'e_Shot' "
-                                    "AND name LIKE 'x_Shot_sg_sequence%' ORDER BY name"));
-      while (true) {
-        PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
-        if (!row) break;
-        names.emplace_back(stmt.Text(0));
-      }
-      return absl::OkStatus();
-    });
-    EXPECT_TRUE(status.ok()) << status;
-    return names;
+    return QueryTexts(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'e_Shot' "
+        "AND name LIKE 'x_Shot_sg_sequence%' ORDER BY name");
   };
   EXPECT_EQ(indexes(), std::vector<std::string>{"x_Shot_sg_sequence"});
   OpenStore();

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "bridge/core/entities/find_query.h"
+
 namespace pipebridge::core::entities::testing {
 
 absl::Time FixedNow() { return absl::FromUnixSeconds(1718452800); }
@@ -70,6 +72,32 @@ absl::Status StoreTest::FindError(const std::string& type, json filters) {
   request.entity_type = type;
   request.filters = std::move(filters);
   return store_->Find(request).status();
+}
+
+std::vector<std::string> StoreTest::FindPlan(const FindRequest& request) {
+  FindOptions options;
+  options.now = FixedNow();
+  std::vector<std::string> plan;
+  absl::Status status = store_->database().Read([&](sqlite::Connection& c) -> absl::Status {
+    PB_ASSIGN_OR_RETURN(plan, ExplainFind(c, store_->schema(), request, options));
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(status.ok()) << status;
+  return plan;
+}
+
+std::vector<std::string> StoreTest::QueryTexts(const std::string& sql) {
+  std::vector<std::string> texts;
+  absl::Status status = store_->database().Read([&](sqlite::Connection& c) -> absl::Status {
+    PB_ASSIGN_OR_RETURN(sqlite::Statement stmt, c.Prepare(sql));
+    while (true) {
+      PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) return absl::OkStatus();
+      texts.emplace_back(stmt.Text(0));
+    }
+  });
+  EXPECT_TRUE(status.ok()) << status;
+  return texts;
 }
 
 SmallProject MakeSmallProject(StoreTest& t) {

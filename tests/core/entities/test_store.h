@@ -32,6 +32,10 @@ class StoreTest : public ::testing::Test {
                          std::vector<OrderBy> order = {});
   std::vector<int64_t> FindIds(const std::string& type, json filters, std::string filter_operator = "all");
   absl::Status FindError(const std::string& type, json filters);
+  // SQLite's plan for the SELECT that Find runs for `request` (ExplainFind), one line each.
+  std::vector<std::string> FindPlan(const FindRequest& request);
+  // The first column of every row `sql` returns, as text, read through a reader connection.
+  std::vector<std::string> QueryTexts(const std::string& sql);
   static json Link(const std::string& type, int64_t id) { return {{"type", type}, {"id", id}}; }
 
   std::string dir_;
