@@ -194,8 +194,8 @@ constexpr const char* kShotOfProject1 = "sh4221";  // sequence 21: project 1, "s
 
 // A dotted filter that is NOT selective (project 1's 20 sequences: 10,000
 // shots) while an own field is (code, one shot): the code index must stay the
-// plan, and the check that rejects the linked-first order (join_order.h) is
-// its worst case (20 sequences, 1,001 index entries).
+// plan (join_order.h: the code's count, one row, decides before any count of
+// the linked records).
 void BM_Find3Filters_DottedUnselective(benchmark::State& state) {
   Dataset& d = Shots100k();
   pb::FindRequest request;
@@ -208,9 +208,8 @@ void BM_Find3Filters_DottedUnselective(benchmark::State& state) {
 }
 BENCHMARK(BM_Find3Filters_DottedUnselective)->Unit(benchmark::kMicrosecond);
 
-// The same with the project filter too. Without statistics SQLite rates
-// (project) and (project, code) alike (two equalities each) and reads the
-// project's 10,000 shots, with or without a dotted filter.
+// The same with the project filter too: read by the (project, code) index,
+// not the project's 10,000 shots.
 void BM_Find3Filters_DottedUnselectiveInProject(benchmark::State& state) {
   Dataset& d = Shots100k();
   pb::FindRequest request;
@@ -224,8 +223,8 @@ void BM_Find3Filters_DottedUnselectiveInProject(benchmark::State& state) {
 BENCHMARK(BM_Find3Filters_DottedUnselectiveInProject)->Unit(benchmark::kMicrosecond);
 
 // Both selective: the sequence's 500 shots of the project, and one code. The
-// linked-first plan is chosen (its cost is bounded: join_order.h), where the
-// code index alone would read one row.
+// code's count (one row) wins over the linked-first order (join_order.h): the
+// (project, code) index reads that one row.
 void BM_Find3Filters_DottedBothSelective(benchmark::State& state) {
   Dataset& d = Shots100k();
   pb::FindRequest request;
@@ -253,10 +252,10 @@ void BM_Find3Filters_ProjectCode(benchmark::State& state) {
 }
 BENCHMARK(BM_Find3Filters_ProjectCode)->Unit(benchmark::kMicrosecond);
 
-// A handful of shots by code (a tool resolving an edit's shot list). Still
-// slow: SQLite rates "code in (json_each)" below the project's two
-// equalities (it takes the list for 25 values) and reads the project's
-// 10,000 shots.
+// A handful of shots by code (a tool resolving an edit's shot list). SQLite
+// alone takes "code in (json_each)" for 25 values, rates it below the
+// project's equalities and reads the project's 10,000 shots; the counts
+// (join_order.h) see five rows and read them by the (project, code) index.
 void BM_Find3Filters_ProjectCodeIn(benchmark::State& state) {
   Dataset& d = Shots100k();
   pb::FindRequest request;
