@@ -1,7 +1,7 @@
 // Find: one SELECT with joins for dotted fields, compiled filters, order and
-// paging, then RecordReader completion. With a filter on a linked record,
-// small index-only counts first choose the table it reads first
-// (join_order.h). Runs on whatever connection it is given (a pooled reader,
+// paging, then RecordReader completion. With a filter on a linked record, or
+// two filters an index could each answer, small index-only counts first
+// choose the table and index it reads first (join_order.h). Runs on whatever connection it is given (a pooled reader,
 // or the writer inside a transaction).
 #pragma once
 

@@ -16,7 +16,8 @@
 // So the order is chosen from the data, by bounded index-only counts of the
 // filters every row must pass (filter_compiler.h, Conjunct):
 // 1. An own filter that matches at most kFewRows rows: read by its index (the
-//    one matching fewest).
+//    one matching fewest; its (project, field) index when the project is
+//    filtered too).
 // 2. Else a linked filter that matches at most kFewRows linked records, linked
 //    from at most kMaxDrivenRows rows (of the filtered project, when there is
 //    one): read that table first (the fewest rows wins).
